@@ -1,0 +1,106 @@
+"""kcs-assess: organisational child safeguarding self-assessment (app factory)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from .config import configure
+from .domain.catalogue import load_catalogue
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the app; refuse to start (QuestionnaireError) if a questionnaire file is invalid."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    app.extensions["kcs_catalogue"] = load_catalogue(
+        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p]
+    )
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (the tables must be known to Flask-Migrate)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(db.engine)
+
+
+def _sqlite_pragmas(engine: Any) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        # WAL lets readers carry on while a save is written; foreign keys are off by default.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .web import assess, auth, errors, results
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(assess.bp)
+    app.register_blueprint(results.bp)
+    errors.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .web import helpers
+
+    static = Path(app.static_folder or "")
+    digest = hashlib.sha256()
+    for path in sorted(static.glob("*")):
+        digest.update(path.read_bytes())
+    version = digest.hexdigest()[:10]
+    app.jinja_env.globals.update(helpers.template_globals(version))
+    app.jinja_env.filters.update(helpers.template_filters())
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response: Any) -> Any:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # Answers describe an organisation's weaknesses: keep them out of shared caches.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def select_locale() -> str:
+    from .web.helpers import LANGUAGES
+
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"

@@ -1,0 +1,60 @@
+"""The `flask questionnaires` commands, for authors and operators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import ScriptInfo
+
+from .config import DEFAULT_QUESTIONNAIRE_DIR
+from .domain.catalogue import load_catalogue
+from .domain.loader import Problem, QuestionnaireError
+
+
+@click.group("questionnaires")
+def questionnaires() -> None:
+    """Check and inspect questionnaire files."""
+
+
+@questionnaires.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: the shipped ones); print file:line: message."""
+    targets = list(paths) or [DEFAULT_QUESTIONNAIRE_DIR]
+    try:
+        catalogue = load_catalogue(targets)
+    except QuestionnaireError as exc:
+        _fail(exc.problems)
+    problems = _changed_versions(ctx, catalogue)
+    if problems:
+        _fail(problems)
+    for questionnaire in catalogue.questionnaires:
+        click.echo(f"{catalogue.files[(questionnaire.id, questionnaire.version)]}: ok "
+                   f"({questionnaire.id} {questionnaire.version}, "
+                   f"{len(questionnaire.questions)} questions)")
+
+
+def _changed_versions(ctx: click.Context, catalogue: object) -> list[Problem]:
+    """Compare with the snapshots in the database, where there is one to read."""
+    from sqlalchemy import inspect
+
+    from .extensions import db
+    from .services.questionnaires import changed_versions
+
+    info = ctx.ensure_object(ScriptInfo)
+    try:
+        app = info.load_app()
+    except QuestionnaireError as exc:
+        return exc.problems
+    with app.app_context():
+        if not inspect(db.engine).has_table("questionnaire_version"):
+            return []
+        return changed_versions(catalogue)  # type: ignore[arg-type]
+
+
+def _fail(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    raise SystemExit(1)

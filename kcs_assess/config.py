@@ -1,0 +1,83 @@
+"""Configuration: defaults, then KCS_-prefixed environment variables, then the caller's mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_QUESTIONNAIRE_DIR = PACKAGE_DIR.parent / "questionnaires"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "QUESTIONNAIRE_DIR": str(DEFAULT_QUESTIONNAIRE_DIR),
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire step must not expire while being read
+    "BABEL_DEFAULT_LOCALE": "en",
+    "MAX_CONTENT_LENGTH": 512 * 1024,
+    "PASSWORD_HASH_METHOD": "scrypt",
+}
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config and refuse an unsafe production set-up."""
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("KCS")
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:
+        url = os.environ.get("KCS_DATABASE_URL") or os.environ.get("DATABASE_URL")
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            _normalise_database_url(url) if url else _sqlite_url(app)
+        )
+    if overrides:
+        app.config.update(overrides)
+    production = app.config["ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise ConfigurationError(
+                "KCS_SECRET_KEY must be set in production (a long random string shared by "
+                "every worker and host)."
+            )
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if production:
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _sqlite_url(app: Flask) -> str:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + str(Path(app.instance_path) / "kcs_assess.sqlite3")
+
+
+def _instance_secret(app: Flask) -> str:
+    """Return a random key kept in the instance folder, so sessions outlive a restart."""
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or just now by another worker
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Pure domain logic: questionnaires, scoring, gaps and plans (no Flask, no SQLAlchemy)."""

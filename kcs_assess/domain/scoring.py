@@ -1,0 +1,188 @@
+"""Score answers, find the gaps and order them into an improvement plan (DESIGN.md's rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .questionnaire import ANSWER_VALUES, SEVERITIES, Level, Question, Questionnaire, Standard
+
+GAP_ANSWERS = ("partly", "no", "unknown")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An included question answered partly, no or don't know, with its improvement action."""
+
+    question: Question
+    standard: Standard
+    answer: str
+    severity: str
+    timeframe_months: int
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    standard: Standard
+    score: float | None  # None: not assessed (no included answered question)
+    level: Level | None
+    capped: bool  # the level was held at the second level by a critical question
+    framework: float | None
+    practice: float | None
+    status: str  # not_started | in_progress | done (over the visible questions)
+    answered: int
+    visible: int
+
+    @property
+    def assessed(self) -> bool:
+        return self.score is not None
+
+
+@dataclass(frozen=True)
+class Result:
+    questionnaire: Questionnaire
+    standards: tuple[StandardResult, ...]
+    score: float | None
+    level: Level | None
+    minimum_met: bool | None  # None: a draft whose critical questions are not all answered yet
+    failing_critical: tuple[Question, ...]
+    find_out: tuple[Question, ...]
+    plan: tuple[Gap, ...]
+    unanswered: tuple[Question, ...]
+    shown: frozenset[str]  # ids of the questions whose show_if holds
+
+    @property
+    def complete(self) -> bool:
+        """Return whether every included question is answered, so it can be submitted."""
+        return not self.unanswered
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        return self.plan
+
+    def for_standard(self, standard_id: str) -> StandardResult:
+        return next(r for r in self.standards if r.standard.id == standard_id)
+
+
+def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, str]) -> list[Question]:
+    """Return the questions whose show_if holds, in questionnaire order.
+
+    A show_if holds only when the question it names is itself shown and answered with one
+    of the listed answers; show_if always names an earlier question, so one pass suffices.
+    """
+    shown: set[str] = set()
+    result = []
+    for question in questionnaire.questions:
+        condition = question.show_if
+        if condition is None or (
+            condition.question in shown and answers.get(condition.question) in condition.answers
+        ):
+            shown.add(question.id)
+            result.append(question)
+    return result
+
+
+def level_for(levels: tuple[Level, ...], score: float, capped: bool) -> Level:
+    """Return the highest level whose minimum the score reaches, held at the second if capped."""
+    index = max(i for i, level in enumerate(levels) if score >= level.min)
+    if capped:
+        index = min(index, 1)
+    return levels[index]
+
+
+def weighted_score(questions: list[Question], answers: Mapping[str, str]) -> float | None:
+    """Return 100 * sum(weight * value) / sum(weight), or None when nothing counts."""
+    total_weight = 0.0
+    total = 0.0
+    for question in questions:
+        value = ANSWER_VALUES.get(answers.get(question.id, "na"))
+        if value is None:
+            continue
+        total_weight += question.weight
+        total += question.weight * value
+    if total_weight == 0:
+        return None
+    return 100.0 * total / total_weight
+
+
+def gap_severity(question: Question, answer: str) -> str:
+    """Return the severity of a gap: critical > high > medium > low."""
+    if question.critical:
+        return "critical"
+    heavy = question.weight >= 2
+    if answer in ("no", "unknown"):
+        return "high" if heavy else "medium"
+    return "medium" if heavy else "low"
+
+
+def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> Result:
+    """Score an assessment's answers (question id -> answer key) against its questionnaire.
+
+    Unanswered questions are left out, so a draft's scores are provisional and count the
+    answered questions only.
+    """
+    visible = visible_questions(questionnaire, answers)
+    visible_ids = {q.id for q in visible}
+    standard_order = {s.id: i for i, s in enumerate(questionnaire.standards)}
+
+    standard_results = []
+    gaps: list[Gap] = []
+    failing_critical: list[Question] = []
+    unanswered_critical = False
+    for standard in questionnaire.standards:
+        shown = [q for q in standard.questions if q.id in visible_ids]
+        answered = [q for q in shown if q.id in answers]
+        counted = [q for q in answered if q.scored and answers[q.id] != "na"]
+        capped = False
+        for question in counted:
+            answer = answers[question.id]
+            if question.critical and answer != "yes":
+                capped = True
+                failing_critical.append(question)
+            if answer in GAP_ANSWERS:
+                severity = gap_severity(question, answer)
+                gaps.append(Gap(question, standard, answer, severity,
+                                questionnaire.timeframes[severity]))
+        unanswered_critical |= any(q.critical and q.id not in answers for q in shown)
+        value = weighted_score(counted, answers)
+        standard_results.append(StandardResult(
+            standard=standard,
+            score=value,
+            level=None if value is None else level_for(questionnaire.levels, value, capped),
+            capped=capped,
+            framework=weighted_score([q for q in counted if q.tier == "framework"], answers),
+            practice=weighted_score([q for q in counted if q.tier == "practice"], answers),
+            status=_status(len(answered), len(shown)),
+            answered=len(answered),
+            visible=len(shown),
+        ))
+
+    assessed = [r.score for r in standard_results if r.score is not None]
+    overall = sum(assessed) / len(assessed) if assessed else None
+    if failing_critical:
+        minimum_met: bool | None = False
+    elif unanswered_critical:
+        minimum_met = None
+    else:
+        minimum_met = True
+    gaps.sort(key=lambda g: (SEVERITIES.index(g.severity), standard_order[g.standard.id],
+                             g.question.position))
+    return Result(
+        questionnaire=questionnaire,
+        standards=tuple(standard_results),
+        score=overall,
+        level=None if overall is None
+        else level_for(questionnaire.levels, overall, capped=minimum_met is False),
+        minimum_met=minimum_met,
+        failing_critical=tuple(failing_critical),
+        find_out=tuple(q for q in visible if answers.get(q.id) == "unknown"),
+        plan=tuple(gaps),
+        unanswered=tuple(q for q in visible if q.id not in answers),
+        shown=frozenset(visible_ids),
+    )
+
+
+def _status(answered: int, shown: int) -> str:
+    if answered == 0:
+        return "not_started" if shown else "done"
+    return "done" if answered == shown else "in_progress"

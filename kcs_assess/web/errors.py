@@ -1,0 +1,67 @@
+"""Error pages, each a plain explanation in the user's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from ..domain.wizard import InvalidSubmission
+
+
+class BadSubmission(BadRequest):
+    """A post the form could not have sent; nothing of it was saved."""
+
+    @classmethod
+    def from_invalid(cls, exc: InvalidSubmission) -> BadSubmission:
+        messages = {
+            "unknown_question": _("The form named a question (%(id)s) that this questionnaire "
+                                  "does not have."),
+            "other_step": _("The form named a question (%(id)s) that is not on this page."),
+            "sent_twice": _("The form sent question %(id)s twice."),
+            "bad_answer": _("The form sent an answer to question %(id)s that is not one of its "
+                            "options."),
+            "note_too_long": _("The note on question %(id)s is longer than the limit."),
+        }
+        return cls(messages[exc.reason] % {"id": exc.question_id})
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(400, _("The form could not be accepted"), _(
+            "The form had expired or did not come from this site. Nothing was saved. "
+            "Go back, reload the page and try again."))
+
+    @app.errorhandler(BadSubmission)
+    def bad_submission(error: BadSubmission):
+        return _page(400, _("The form could not be accepted"),
+                     _("%(reason)s Nothing was saved.", reason=error.description))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        titles = {
+            400: (_("The request could not be accepted"),
+                  _("Something in the request was not as expected. Nothing was saved.")),
+            403: (_("Not allowed"), _("You do not have permission to do this.")),
+            404: (_("Page not found"), _("There is no page at this address, or you do not "
+                                         "have access to it.")),
+            405: (_("Not allowed"), _("This page cannot be used that way.")),
+            413: (_("Too much data"), _("The form sent more data than allowed. Nothing was "
+                                        "saved.")),
+            503: (_("Temporarily unavailable"), _("The service cannot do this right now. "
+                                                  "Please try again later.")),
+        }
+        title, message = titles.get(error.code or 500, (_("Something went wrong"),
+                                                        _("Please try again.")))
+        return _page(error.code or 500, title, message)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception):
+        return _page(500, _("Something went wrong"), _(
+            "The server hit a problem. If you were saving answers, go back and check them."))
+
+
+def _page(code: int, title: str, message: str):
+    return render_template("error.html", code=code, title=title, message=message), code
