@@ -14,6 +14,7 @@ from ..services import accounts, assessments
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission
 from .forms import StartAssessmentForm
+from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("assess", __name__)
 
@@ -38,7 +39,7 @@ def new():
     organisation = accounts.organisations_of(current_user)[0]
     offered = catalogue().current
     form = StartAssessmentForm()
-    form.questionnaire.choices = [(q.id, q.title) for q in offered]
+    form.questionnaire.choices = [SelectChoice(q.id, q.title) for q in offered]
     if request.method == "GET":
         suggested = catalogue().suggested_for(organisation.type) or offered[0]
         form.questionnaire.data = suggested.id
