@@ -56,9 +56,10 @@ def _sqlite_pragmas(engine: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import assess, auth, errors, results
+    from .web import assess, auth, errors, language, results
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(language.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
     errors.register(app)
@@ -96,7 +97,8 @@ def register_security_headers(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    from .web.helpers import LANGUAGES
+    """The user's saved choice, else this browser's choice, else Accept-Language, else English."""
+    from .i18n import LANGUAGES
 
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from flask.cli import ScriptInfo
 from .config import DEFAULT_QUESTIONNAIRE_DIR
 from .domain.catalogue import load_catalogue
 from .domain.loader import Problem, QuestionnaireError
+from .i18n import LANGUAGES, TRANSLATIONS_DIR
 
 
 @click.group("questionnaires")
@@ -58,3 +60,41 @@ def _fail(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     raise SystemExit(1)
+
+
+@click.group("translate")
+def translate() -> None:
+    """Keep the translation catalogs in step with the code and the questionnaires."""
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract every string, update each language's PO file, and compile the catalogs."""
+    template = TRANSLATIONS_DIR / "messages.pot"
+    with contextlib.chdir(TRANSLATIONS_DIR.parent):  # so locations read kcs_assess/..., not /home/...
+        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
+                 "--add-comments=i18n:", "--sort-by-file", "--project=kcs-assess",
+                 "--msgid-bugs-address=", "-o", str(template), ".")
+    for locale in LANGUAGES:
+        if locale == "en":
+            continue
+        catalog = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
+        command = "update" if catalog.exists() else "init"
+        extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+        _pybabel(command, "-i", str(template), "-d", str(TRANSLATIONS_DIR), "-l", locale,
+                 *extra)
+    translate_compile.callback()
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the PO files into the MO files the app reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS_DIR), "--statistics")
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    status = CommandLineInterface().run(["pybabel", "-q", *args])
+    if status:
+        raise SystemExit(status)

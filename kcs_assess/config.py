@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire step must not expire while being read
     "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(PACKAGE_DIR.parent / "translations"),
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
 }

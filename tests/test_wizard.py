@@ -94,7 +94,7 @@ def test_a_step_shows_its_criteria_questions_help_options_and_note(member):
     assert page.count('<fieldset class="criterion">') == len(policy.criteria)
     first = policy.questions[0]
     assert first.text in page and first.help in page
-    for label in ("Yes", "Partly", "No", "Don't know"):
+    for label in ("Yes", "Partly", "No", "Don&#39;t know"):
         assert label in page
     assert f'name="note-{first.id}"' in page
     assert "Minimum requirement" in page

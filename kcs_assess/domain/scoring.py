@@ -102,7 +102,8 @@ def weighted_score(questions: list[Question], answers: Mapping[str, str]) -> flo
         total += question.weight * value
     if total_weight == 0:
         return None
-    return 100.0 * total / total_weight
+    # Divide first: total <= total_weight, so all-yes is exactly 1.0 and scores exactly 100.
+    return 100.0 * (total / total_weight)
 
 
 def gap_severity(question: Question, answer: str) -> str:

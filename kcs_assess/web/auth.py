@@ -58,7 +58,7 @@ def sign_in():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         failed = True
     status = 422 if (failed or form.errors) else 200
     return render_template("auth/sign_in.html", form=form, failed=failed), status
@@ -67,19 +67,25 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
+    locale = session.get("locale")
     logout_user()
     session.clear()
+    if locale:
+        session["locale"] = locale
     flash(_("You have signed out. Your answers are saved."), "success")
     return redirect(url_for("auth.sign_in"))
 
 
 def _start_session(user: User) -> None:
-    # A fresh session on sign-in, so nothing from before carries over.
+    # A fresh session on sign-in, so nothing from before carries over but the language.
+    locale = session.get("locale")
     session.clear()
+    if locale:
+        session["locale"] = locale
     login_user(user)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Return the page to go back to after signing in, only if it is on this site."""
     if target:
         parts = urlsplit(target)

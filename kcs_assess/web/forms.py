@@ -12,8 +12,8 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..labels import ORGANISATION_TYPES
 from ..services.assessments import LABEL_MAX_LENGTH
-from .helpers import ORGANISATION_TYPE_LABELS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_LENGTH = 10
@@ -54,7 +54,7 @@ class RegisterForm(FlaskForm):
         DataRequired(_l("Enter your organisation's name.")), Length(max=200)])
     organisation_type = RadioField(
         _l("Type of organisation"),
-        choices=[SelectChoice(key, label) for key, label in ORGANISATION_TYPE_LABELS.items()],
+        choices=[SelectChoice(key, _l(msgid)) for key, msgid in ORGANISATION_TYPES.items()],
         validators=[DataRequired(_l("Choose the type of organisation."))],
     )
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])

@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext, pgettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    gettext,
+    ngettext,
+    pgettext,
+)
 
+from .. import labels
 from ..domain.questionnaire import message_context
+from ..i18n import LANGUAGES, direction
 
-# The shipped interface languages: code -> the language's own name.
-LANGUAGES = {"en": "English"}
-RIGHT_TO_LEFT = {"ar"}
+class TranslatedLabels(Mapping[str, str]):
+    """One family of fixed words from labels.py, translated when looked up."""
 
-ANSWER_LABELS = {
-    "yes": _l("Yes"),
-    "partly": _l("Partly"),
-    "no": _l("No"),
-    "unknown": _l("Don't know"),
-    "na": _l("Not applicable"),
-}
-SEVERITY_LABELS = {
-    "critical": _l("Critical"),
-    "high": _l("High"),
-    "medium": _l("Medium"),
-    "low": _l("Low"),
-}
-STATUS_LABELS = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-}
-ASSESSMENT_STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
-TIER_LABELS = {"framework": _l("On paper"), "practice": _l("In practice")}
-ORGANISATION_TYPE_LABELS = {
-    "ngo": _l("Non-governmental organisation (NGO)"),
-    "contingent": _l("Military or police contingent"),
-    "other": _l("Other organisation"),
-}
+    def __init__(self, msgids: dict[str, str]):
+        self.msgids = msgids
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self.msgids[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.msgids)
+
+    def __len__(self) -> int:
+        return len(self.msgids)
+
+
+ANSWER_LABELS = TranslatedLabels(labels.ANSWERS)
+SEVERITY_LABELS = TranslatedLabels(labels.SEVERITIES)
+STATUS_LABELS = TranslatedLabels(labels.STEP_STATUSES)
+ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
+TIER_LABELS = TranslatedLabels(labels.TIERS)
+ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
 
 
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
@@ -51,7 +54,7 @@ def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
 def score_text(value: float | None) -> str:
     """Show a score rounded to a whole number, or "not assessed" (never 0) when there is none."""
     if value is None:
-        return str(_l("Not assessed"))
+        return gettext(labels.NOT_ASSESSED)
     return format_decimal(round(value), format="#,##0")
 
 
@@ -60,7 +63,7 @@ def month_text(months: int) -> str:
 
 
 def text_direction() -> str:
-    return "rtl" if str(get_locale().language) in RIGHT_TO_LEFT else "ltr"
+    return direction(str(get_locale()))
 
 
 def template_globals(static_version: str) -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""Languages and catalogs, without Flask: shared by the web layer and the PDF builder."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from .domain.questionnaire import message_context
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "messages"
+
+# The shipped languages, each in its own name.
+LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).language in RIGHT_TO_LEFT else "ltr"
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    """Return the compiled catalog of a shipped language (English is the source)."""
+    if locale == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [locale], DOMAIN)
+
+
+class Translator:
+    """gettext for one language, outside any request (the PDF builder's view of the catalogs)."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+        self.catalog = translations(locale)
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = self.catalog.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **values: object) -> str:
+        return self.catalog.ngettext(singular, plural, num) % {"num": num, **values}
+
+    def questionnaire_text(self, text: str, questionnaire_id: str, element_id: str,
+                           field: str) -> str:
+        if not text:
+            return text
+        return self.catalog.pgettext(message_context(questionnaire_id, element_id, field), text)
+
+    def score(self, value: float | None, not_assessed: str) -> str:
+        if value is None:
+            return self.gettext(not_assessed)
+        return format_decimal(round(value), format="#,##0", locale=self.locale)
