@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from .domain.questionnaire import message_context
+from .domain.scoring import shown_score
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
@@ -54,4 +55,4 @@ class Translator:
     def score(self, value: float | None, not_assessed: str) -> str:
         if value is None:
             return self.gettext(not_assessed)
-        return format_decimal(round(value), format="#,##0", locale=self.locale)
+        return format_decimal(shown_score(value), format="#,##0", locale=self.locale)

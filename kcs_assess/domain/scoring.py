@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .questionnaire import ANSWER_VALUES, SEVERITIES, Level, Question, Questionnaire, Standard
 
 GAP_ANSWERS = ("partly", "no", "unknown")
+# Sums of float weights can land a hair below a whole number (69.99999999999999 for 70).
+TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,19 @@ def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, str]) 
 
 def level_for(levels: tuple[Level, ...], score: float, capped: bool) -> Level:
     """Return the highest level whose minimum the score reaches, held at the second if capped."""
-    index = max(i for i, level in enumerate(levels) if score >= level.min)
+    index = max(i for i, level in enumerate(levels) if score + TOLERANCE >= level.min)
     if capped:
         index = min(index, 1)
     return levels[index]
+
+
+def shown_score(value: float) -> int:
+    """Return the whole number to show for a score.
+
+    Rounded down, so a shown score never reaches a level threshold that the score itself
+    did not (89.5 is shown as 89 beside "Established", never as 90).
+    """
+    return math.floor(value + TOLERANCE)
 
 
 def weighted_score(questions: list[Question], answers: Mapping[str, str]) -> float | None:

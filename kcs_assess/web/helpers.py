@@ -18,6 +18,7 @@ from flask_babel import (
 
 from .. import labels
 from ..domain.questionnaire import message_context
+from ..domain.scoring import shown_score
 from ..i18n import LANGUAGES, direction
 
 class TranslatedLabels(Mapping[str, str]):
@@ -52,10 +53,10 @@ def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
 
 
 def score_text(value: float | None) -> str:
-    """Show a score rounded to a whole number, or "not assessed" (never 0) when there is none."""
+    """Show a score as a whole number, or "not assessed" (never 0) when there is none."""
     if value is None:
         return gettext(labels.NOT_ASSESSED)
-    return format_decimal(round(value), format="#,##0")
+    return format_decimal(shown_score(value), format="#,##0")
 
 
 def month_text(months: int) -> str:

@@ -232,3 +232,17 @@ def test_step_status_follows_the_visible_questions():
     assert standard(res, "policy").status == "done"
     assert standard(res, "people").status == "not_started"
     assert standard(score(QUESTIONNAIRE, {"E1": "no"}), "people").status == "in_progress"
+
+
+def test_a_shown_score_never_reaches_a_threshold_the_score_did_not():
+    from kcs_assess.domain.scoring import shown_score
+
+    assert shown_score(89.5) == 89
+    assert shown_score(100.0) == 100
+    assert shown_score(69.99999999999999) == 70  # float noise around a whole number
+
+
+def test_float_noise_does_not_drop_a_level():
+    from kcs_assess.domain.scoring import level_for
+
+    assert level_for(QUESTIONNAIRE.levels, 69.99999999999999, capped=False).key == "l2"

@@ -1,0 +1,1 @@
+"""End-to-end tests in headless Chromium (a package, so its conftest is not imported as `conftest`)."""
