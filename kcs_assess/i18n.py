@@ -39,6 +39,12 @@ class Translator:
         self.locale = locale
         self.catalog = translations(locale)
 
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def for_locale(locale: str) -> Translator:
+        """Return the shared translator of a language (catalogs never change while running)."""
+        return Translator(locale)
+
     def gettext(self, message: str, **values: object) -> str:
         text = self.catalog.gettext(message)
         return text % values if values else text

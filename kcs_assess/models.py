@@ -94,7 +94,8 @@ class QuestionnaireVersion(db.Model):
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
     sha256: Mapped[str] = mapped_column(String(64))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: requests find the questionnaire in the process cache by sha256.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -78,7 +78,9 @@ def step(assessment_id: int, standard_id: str):
         return redirect(url_for("results.show", assessment_id=assessment.id))
     index = questionnaire.standards.index(standard)
     if request.method == "POST":
-        before = assessments.recorded(assessment).answers
+        go = request.form.get("go", "next")
+        # Only "Save and continue" needs to know which follow-up questions the save revealed.
+        before = assessments.recorded(assessment).answers if go == "next" else None
         try:
             step_input = parse_step(questionnaire, standard, request.form.items(multi=True))
             assessments.save_step(current_user, assessment, step_input)
@@ -87,7 +89,7 @@ def step(assessment_id: int, standard_id: str):
         except assessments.AssessmentLocked:
             raise BadSubmission(
                 _("This assessment was submitted and can no longer be changed.")) from None
-        return _after_save(assessment, questionnaire, standard, index, before)
+        return _after_save(assessment, questionnaire, standard, index, go, before)
     recorded = assessments.recorded(assessment)
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
@@ -97,8 +99,8 @@ def step(assessment_id: int, standard_id: str):
     )
 
 
-def _after_save(assessment: Assessment, questionnaire, standard, index: int, before: dict):
-    go = request.form.get("go", "next")
+def _after_save(assessment: Assessment, questionnaire, standard, index: int, go: str,
+                before: dict | None):
     if go == "later":
         flash(_("Your answers are saved. Come back at any time to carry on."), "success")
         return redirect(url_for("assess.overview", assessment_id=assessment.id))
@@ -111,7 +113,7 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, bef
     # Answers on this step may have brought up follow-up questions on the same step:
     # without JavaScript, show the step again rather than leave them behind unseen.
     after = assessments.recorded(assessment).answers
-    was_shown = {q.id for q in visible_questions(questionnaire, before)}
+    was_shown = {q.id for q in visible_questions(questionnaire, before or {})}
     appeared = [q for q in visible_questions(questionnaire, after)
                 if q.standard_id == standard.id and q.id not in was_shown and q.id not in after]
     if appeared:

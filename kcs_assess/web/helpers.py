@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import (
     format_date,
     format_datetime,
@@ -13,13 +13,11 @@ from flask_babel import (
     get_locale,
     gettext,
     ngettext,
-    pgettext,
 )
 
 from .. import labels
-from ..domain.questionnaire import message_context
 from ..domain.scoring import shown_score
-from ..i18n import LANGUAGES, direction
+from ..i18n import LANGUAGES, Translator, direction
 
 class TranslatedLabels(Mapping[str, str]):
     """One family of fixed words from labels.py, translated when looked up."""
@@ -28,7 +26,7 @@ class TranslatedLabels(Mapping[str, str]):
         self.msgids = msgids
 
     def __getitem__(self, key: str) -> str:
-        return gettext(self.msgids[key])
+        return translator().gettext(self.msgids[key])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.msgids)
@@ -45,11 +43,21 @@ TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
 
 
+def translator() -> Translator:
+    """Return this request's translator: a plain catalog lookup, cheap to call per string.
+
+    Flask-Babel's gettext walks several context proxies per call; a wizard page looks up
+    hundreds of strings, so the web layer resolves the language once per request.
+    """
+    cached = g.get("kcs_translator")
+    if cached is None:
+        cached = g.kcs_translator = Translator.for_locale(str(get_locale()))
+    return cached
+
+
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
     """Translate one questionnaire string through the catalogs, by its own context."""
-    if not text:
-        return text
-    return pgettext(message_context(questionnaire_id, element_id, field), text)
+    return translator().questionnaire_text(text, questionnaire_id, element_id, field)
 
 
 def score_text(value: float | None) -> str:
