@@ -12,17 +12,24 @@ from pathlib import Path
 
 import fontpkg_noto_sans
 import fontpkg_noto_sans_arabic
-from fontTools.ttLib import TTFont as FontToolsFont
-from fontTools.varLib import instancer
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 # Bump when the way instances are made changes, so every cache rebuilds them.
-RECIPE = 1
+RECIPE = 2
 WEIGHTS = {"Regular": 400, "Bold": 700}
 # ReportLab neither shapes nor kerns, so the layout tables are dead weight; dropping them
 # before instancing also cuts the one-off cost from about 25 s to about 3 s.
 UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "STAT")
+# Default-ignorable code points (Unicode's DerivedCoreProperties). Noto draws visible marks
+# for some (RLM, LRE, CGJ...) that shaping engines hide; ReportLab does not shape, so the
+# instances get empty, zero-width glyphs for them: typed marks stay in the text, unseen.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,13 @@ class Face:
     """One registered font: its ReportLab name and the characters it has a glyph for."""
 
     name: str
-    glyphs: frozenset[int]
+    chars: frozenset[str]
 
     def has(self, char: str) -> bool:
-        return ord(char) in self.glyphs
+        return char in self.chars
+
+    def has_all(self, text: str) -> bool:
+        return self.chars.issuperset(text)
 
 
 @dataclass(frozen=True)
@@ -61,31 +71,53 @@ class FontSet:
         return (self.latin_bold, self.arabic_bold) if bold else (self.latin, self.arabic)
 
 
-def cache_dir() -> Path:
-    """Return the per-user folder of generated fonts ($XDG_CACHE_HOME or ~/.cache)."""
+def cache_dir() -> Path | None:
+    """Return the per-user folder of generated fonts ($XDG_CACHE_HOME or ~/.cache), if any."""
     base = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home folder (a service account without one)
+        return None
     return root / "kcs-assess" / "fonts"
 
 
 def make_instance(source: Path, weight: int, family: str, postscript: str, style: str) -> bytes:
     """Return a static TrueType instance of a variable font at a weight, named as its own face."""
-    font = FontToolsFont(source)
-    for tag in UNUSED_TABLES:
-        if tag in font:
-            del font[tag]
-    instance = instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100})
-    names = instance["name"]
-    for name_id in (16, 17, 21, 22, 25):
-        names.removeNames(nameID=name_id)
-    # Viewers and the tests tell Regular from Bold by these names (the PDF's /BaseFont).
-    names.setName(family, 1, 3, 1, 0x409)
-    names.setName(style, 2, 3, 1, 0x409)
-    names.setName(f"{family} {style}", 4, 3, 1, 0x409)
-    names.setName(f"{postscript}-{style}", 6, 3, 1, 0x409)
-    output = io.BytesIO()
-    instance.save(output)
+    # Imported here: fontTools is only needed the first time, and costs 0.1 s to import.
+    from fontTools.ttLib import TTFont as FontToolsFont
+    from fontTools.varLib import instancer
+
+    with FontToolsFont(source) as font:
+        for tag in UNUSED_TABLES:
+            if tag in font:
+                del font[tag]
+        instance = instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100},
+                                                     inplace=True)
+        names = instance["name"]
+        for name_id in (16, 17, 21, 22, 25):
+            names.removeNames(nameID=name_id)
+        # Viewers and the tests tell Regular from Bold by these names (the PDF's /BaseFont).
+        names.setName(family, 1, 3, 1, 0x409)
+        names.setName(style, 2, 3, 1, 0x409)
+        names.setName(f"{family} {style}", 4, 3, 1, 0x409)
+        names.setName(f"{postscript}-{style}", 6, 3, 1, 0x409)
+        _blank_ignorables(instance)
+        output = io.BytesIO()
+        instance.save(output)
     return output.getvalue()
+
+
+def _blank_ignorables(font) -> None:  # a fontTools TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    ignorable: set[str] = set()
+    visible: set[str] = set()
+    for code, glyph in font.getBestCmap().items():
+        hidden = any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
+        (ignorable if hidden else visible).add(glyph)
+    for glyph in ignorable - visible:
+        font["glyf"][glyph] = Glyph()
+        font["hmtx"][glyph] = (0, 0)
 
 
 def static_font(source: Source, style: str) -> Path | io.BytesIO:
@@ -96,10 +128,13 @@ def static_font(source: Source, style: str) -> Path | io.BytesIO:
     cache can be written the instance lives in memory for this process only.
     """
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()[:20]
-    target = cache_dir() / f"{source.postscript}-{style}-{digest}-r{RECIPE}.ttf"
-    if target.is_file():
+    folder = cache_dir()
+    target = folder / f"{source.postscript}-{style}-{digest}-r{RECIPE}.ttf" if folder else None
+    if target and target.is_file():
         return target
     data = make_instance(source.path, WEIGHTS[style], source.family, source.postscript, style)
+    if target is None:
+        return io.BytesIO(data)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.stem,
@@ -136,4 +171,4 @@ def _register(source: Source, style: str) -> Face:
     name = f"kcs-{source.postscript}-{style}"
     font = TTFont(name, static_font(source, style))
     pdfmetrics.registerFont(font)
-    return Face(name, frozenset(font.face.charToGlyph))
+    return Face(name, frozenset(map(chr, font.face.charToGlyph)))

@@ -1,0 +1,41 @@
+"""Gather what the PDF builder needs; the builder itself knows nothing of the database."""
+
+from __future__ import annotations
+
+import datetime
+from ..domain.questionnaire import Questionnaire
+from ..domain.scoring import score
+from ..models import Assessment
+from ..reports.blank import build_blank_pdf
+from ..reports.plan import PlanReport, build_plan_pdf
+from . import assessments
+
+
+def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes:
+    """Return the results and improvement plan of an assessment as a PDF in a language."""
+    recorded = assessments.recorded(assessment)
+    questionnaire = assessments.questionnaire_for(assessment)
+    submitted_at = assessment.submitted_at
+    report = PlanReport(
+        organisation_name=assessment.organisation.name,
+        assessment_label=assessment.label,
+        questionnaire=questionnaire,
+        result=score(questionnaire, recorded.answers),
+        answers=recorded.answers,
+        notes=recorded.notes,
+        submitted=assessment.submitted,
+        date=submitted_at.date() if submitted_at else today,
+        generated_on=today,
+    )
+    return build_plan_pdf(report, locale)
+
+
+_blank_pdfs: dict[tuple[str, str, str], bytes] = {}
+
+
+def blank_pdf(questionnaire: Questionnaire, locale: str) -> bytes:
+    """Return the printable blank questionnaire; built once per version and language."""
+    key = (questionnaire.id, questionnaire.version, locale)
+    if key not in _blank_pdfs:
+        _blank_pdfs[key] = build_blank_pdf(questionnaire, locale)
+    return _blank_pdfs[key]

@@ -1,0 +1,1 @@
+"""Tests of the PDF reports (a package, so its helpers import relatively)."""

@@ -1,0 +1,52 @@
+"""Assessments to print: the quick check answered as in tests/test_results.py, plus user text
+that would break a markup-based PDF."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from kcs_assess.domain.loader import load_questionnaire
+from kcs_assess.domain.scoring import score
+from kcs_assess.reports.plan import PlanReport
+
+QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
+QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check.yaml")
+ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core.yaml")
+
+# Worked by hand in tests/test_results.py; every other question is answered yes.
+PATTERN = {"QPL1.2": "partly", "QPE1.1": "no", "QPE2.2": "unknown", "QPR1.1": "partly"}
+ANSWERS = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.questions}
+# (standard, score, level, on paper, in practice); on paper and in practice by hand:
+#   policy framework QPL1.1 2, QPL1.2 .5 of 1, QPL2.1 2 -> 4.5/5 = 90; practice QPL2.2 100
+#   people framework QPE1.2 100; practice QPE1.1 0 of 2, QPE2.1 2, QPE2.2 0 of 1 -> 2/5 = 40
+#   procedures framework QPR1.1 1 of 2 = 50; practice 100
+#   accountability 100 and 100
+STANDARD_ROWS = [
+    ["Policy", "91", "Embedded", "90", "100"],
+    ["People", "57", "Developing", "100", "40"],
+    ["Procedures", "83", "Developing", "50", "100"],
+    ["Accountability", "100", "Embedded", "100", "100"],
+]
+# Severity order: critical QPR1.1, high QPE1.1 (weight 2, no), medium QPE2.2 (don't know),
+# low QPL1.2 (partly).
+PLAN_ROWS = [("Critical", "QPR1.1", "1 month"), ("High", "QPE1.1", "3 months"),
+             ("Medium", "QPE2.2", "6 months"), ("Low", "QPL1.2", "12 months")]
+
+MARKUP = '<b>Bold</b> & "quotes" <font color=red>x</font>'
+RLM = "\u200f"
+ORGANISATION = f"Acme {MARKUP}{RLM} Trust"
+LABEL = f"Baseline {MARKUP}"
+NOTES = {"QPL1.2": f"Scope {MARKUP}{RLM} agreed", "QPE1.1": "Two files checked\nthree missing"}
+DATE = datetime.date(2026, 3, 14)
+GENERATED = datetime.date(2026, 3, 20)
+
+
+def plan_report(**changes: object) -> PlanReport:
+    values: dict[str, object] = {
+        "organisation_name": ORGANISATION, "assessment_label": LABEL, "questionnaire": QUICK,
+        "result": score(QUICK, ANSWERS), "answers": ANSWERS, "notes": NOTES,
+        "submitted": True, "date": DATE, "generated_on": GENERATED,
+    }
+    values.update(changes)
+    return PlanReport(**values)  # type: ignore[arg-type]

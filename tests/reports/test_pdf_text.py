@@ -1,0 +1,81 @@
+"""Laying out text: right-to-left order, mirrored brackets, wrapping and the font per character."""
+
+from __future__ import annotations
+
+import arabic_reshaper
+from bidi import get_display
+
+from kcs_assess.reports.fonts import fonts
+from kcs_assess.reports.text import TextStyle, is_right_to_left, layout
+
+STYLE = TextStyle(size=10)
+WIDE = 1000.0
+
+
+def drawn(text: str, rtl: bool, width: float = WIDE, style: TextStyle = STYLE) -> list[str]:
+    """Return each line's characters as drawn, left to right."""
+    return ["".join(run.text for run in line.runs) for line in layout(text, width, style, rtl)]
+
+
+def seen(logical: str) -> str:
+    return arabic_reshaper.reshape(logical)[::-1]
+
+
+def test_brackets_are_mirrored_where_python_bidi_alone_leaves_them() -> None:
+    text = "(abc) مرحبا [1]"
+    # python-bidi 0.6 reorders but does not mirror: its brackets face the wrong way.
+    assert get_display(text, base_dir="R") == "]1[ ابحرم )abc("
+    assert drawn(text, rtl=True) == [f"[1] {seen('مرحبا')} (abc)"]
+
+
+def test_arabic_in_an_english_report_reads_right_to_left() -> None:
+    assert drawn("منظمة حماية الطفل (فرع 2)", rtl=False) == [
+        f"(2 {seen('فرع')}) {seen('الطفل')} {seen('حماية')} {seen('منظمة')}"]
+
+
+def test_english_in_an_arabic_report_keeps_its_punctuation() -> None:
+    assert not is_right_to_left("Write a policy (today).", document_rtl=True)
+    assert drawn("Write a policy (today).", rtl=True) == ["Write a policy (today)."]
+    assert is_right_to_left("PSEA تدريب", document_rtl=True)  # Arabic starting with Latin
+    assert is_right_to_left("2026", document_rtl=True)  # no letters: the report's direction
+
+
+def test_wrapped_right_to_left_lines_keep_their_order() -> None:
+    words = ["الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة"]
+    lines = drawn(" ".join(words), rtl=True, width=90)
+    assert len(lines) >= 3
+    assert lines[0].endswith(seen(words[0]))  # the first word starts the top line, at the right
+    assert lines[-1].startswith(seen(words[-1]))
+    assert " ".join(lines[::-1]) == seen(" ".join(words))  # nothing lost or doubled
+
+
+def test_lines_never_overflow_and_overlong_words_are_split() -> None:
+    text = "short words then " + "x" * 80 + " and more"
+    lines = layout(text, 120, STYLE, document_rtl=False)
+    assert all(line.width <= 120 for line in lines)
+    assert "".join("".join(run.text for run in line.runs) for line in lines).replace(" ", "") \
+        == text.replace(" ", "")
+
+
+def test_markup_and_line_breaks_are_plain_text() -> None:
+    assert drawn('<b>x</b> & "y" <font color=red>z</font>', rtl=False) == [
+        '<b>x</b> & "y" <font color=red>z</font>']
+    assert drawn("one\r\ntwo\n\nthree\ttab\x07", rtl=False) == ["one", "two", "", "three tab"]
+
+
+def test_each_character_is_drawn_in_a_font_that_has_its_glyph() -> None:
+    faces = fonts()
+    [line] = layout("التدريب PSEA 2026", WIDE, STYLE, document_rtl=True)
+    fonts_by_text = {run.text.strip(): run.font for run in line.runs}
+    assert fonts_by_text == {"PSEA 2026": faces.latin.name, seen("التدريب"): faces.arabic.name}
+    [bold] = layout("التدريب", WIDE, TextStyle(bold=True), document_rtl=True)
+    assert [run.font for run in bold.runs] == [faces.arabic_bold.name]
+
+
+def test_a_line_limit_ends_with_an_ellipsis_at_the_reading_end() -> None:
+    limited = TextStyle(max_lines=1)
+    [english] = drawn("a long line of words " * 5, rtl=False, width=100, style=limited)
+    assert english.endswith("…")
+    [arabic] = drawn("سطر طويل من الكلمات " * 5, rtl=True, width=100, style=limited)
+    assert arabic.startswith("…")
+    assert arabic.endswith(seen("سطر"))
