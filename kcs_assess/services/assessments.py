@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import Result, score
@@ -53,6 +54,7 @@ def for_user(user: User, assessment_id: int) -> Assessment | None:
         select(Assessment)
         .join(Membership, Membership.organisation_id == Assessment.organisation_id)
         .where(Assessment.id == assessment_id, Membership.user_id == user.id)
+        .options(joinedload(Assessment.questionnaire_version))  # every page needs it
     ).scalar_one_or_none()
 
 

@@ -14,6 +14,7 @@ from ..services import accounts, assessments
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission
 from .forms import StartAssessmentForm
+from .helpers import step_view
 from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("assess", __name__)
@@ -94,6 +95,8 @@ def step(assessment_id: int, standard_id: str):
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
         standard=standard, index=index, recorded=recorded,
+        criteria=step_view(questionnaire, assessment.questionnaire_version.sha256, standard,
+                           str(get_locale())),
         shown={q.id for q in visible_questions(questionnaire, recorded.answers)},
         note_max_length=NOTE_MAX_LENGTH,
     )

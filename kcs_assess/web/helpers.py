@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g, url_for
@@ -16,6 +17,7 @@ from flask_babel import (
 )
 
 from .. import labels
+from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.scoring import shown_score
 from ..i18n import LANGUAGES, Translator, direction
 
@@ -58,6 +60,58 @@ def translator() -> Translator:
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
     """Translate one questionnaire string through the catalogs, by its own context."""
     return translator().questionnaire_text(text, questionnaire_id, element_id, field)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What a wizard step shows of one question that does not depend on the answers."""
+
+    id: str
+    text: str
+    help: str
+    critical: bool
+    show_if: str  # "<question id> <answer> ...", read by app.js; "" when always shown
+    options: tuple[tuple[str, str], ...]  # (answer key, label)
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    title: str
+    questions: tuple[QuestionView, ...]
+
+
+_step_views: dict[tuple[str, str, str], tuple[CriterionView, ...]] = {}
+
+
+def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
+              locale: str) -> tuple[CriterionView, ...]:
+    """Return a step's translated questions, prepared once per snapshot, step and language.
+
+    A step page shows up to 18 questions; preparing their texts and labels on every request
+    was most of the cost of rendering it. `digest` is the snapshot's sha256.
+    """
+    key = (digest, standard.id, locale)
+    if key not in _step_views:
+        t = Translator.for_locale(locale)
+        _step_views[key] = tuple(
+            CriterionView(
+                t.questionnaire_text(criterion.title, questionnaire.id, criterion.id, "title"),
+                tuple(
+                    QuestionView(
+                        id=q.id,
+                        text=t.questionnaire_text(q.text, questionnaire.id, q.id, "text"),
+                        help=t.questionnaire_text(q.help, questionnaire.id, q.id, "help"),
+                        critical=q.critical,
+                        show_if=" ".join((q.show_if.question, *q.show_if.answers))
+                        if q.show_if else "",
+                        options=tuple((k, t.gettext(labels.ANSWERS[k])) for k in q.options),
+                    )
+                    for q in criterion.questions
+                ),
+            )
+            for criterion in standard.criteria
+        )
+    return _step_views[key]
 
 
 def score_text(value: float | None) -> str:
