@@ -120,3 +120,25 @@ def test_an_assessment_keeps_its_own_questionnaire_snapshot(
     for instance in (app, restarted):
         with instance.app_context():
             db.engine.dispose()
+
+
+def test_starting_on_a_file_changed_under_its_version_is_refused_clearly(
+        database_url, questionnaire_copy: Path):
+    app = make_app(database_url, QUESTIONNAIRE_DIR=str(questionnaire_copy.parent))
+    client = app.test_client()
+    register(client)
+    start_assessment(client, "quick-check")
+    questionnaire_copy.write_text(
+        questionnaire_copy.read_text().replace("weight: 2", "weight: 3", 1))
+    changed = make_app(database_url, QUESTIONNAIRE_DIR=str(questionnaire_copy.parent))
+    browser = changed.test_client()
+    sign_in(browser)
+    from conftest import post
+
+    response = post(browser, "/assessments/new", {"label": "Again", "questionnaire": "quick-check"})
+    assert response.status_code == 503
+    assert "changed without a new version number" in response.get_data(as_text=True)
+    assert "Again" not in browser.get("/").get_data(as_text=True)
+    for instance in (app, changed):
+        with instance.app_context():
+            db.engine.dispose()

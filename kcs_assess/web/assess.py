@@ -12,7 +12,7 @@ from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
 from ..models import Assessment
 from ..services import accounts, assessments
 from ..services.questionnaires import VersionConflict, catalogue
-from .errors import BadSubmission
+from .errors import BadSubmission, QuestionnaireUnavailable
 from .forms import StartAssessmentForm
 from .helpers import step_view
 from wtforms.fields.choices import SelectChoice
@@ -50,7 +50,7 @@ def new():
             assessment = assessments.start(current_user, organisation, questionnaire,
                                            form.label.data, str(get_locale()))
         except VersionConflict:
-            abort(503)
+            raise QuestionnaireUnavailable() from None
         return redirect(url_for("assess.overview", assessment_id=assessment.id))
     status = 422 if form.errors else 200
     return render_template("assess/new.html", form=form, offered=offered,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from ..domain.wizard import InvalidSubmission
 
@@ -27,7 +27,18 @@ class BadSubmission(BadRequest):
         return cls(messages[exc.reason] % {"id": exc.question_id})
 
 
+class QuestionnaireUnavailable(ServiceUnavailable):
+    """The questionnaire file changed under a version that assessments already use."""
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(QuestionnaireUnavailable)
+    def questionnaire_unavailable(error: QuestionnaireUnavailable):
+        return _page(503, _("This questionnaire cannot be used right now"), _(
+            "Its file on the server was changed without a new version number, and assessments "
+            "already use the earlier text. Nothing was started. Please tell the person who "
+            "runs this site: “flask questionnaires validate” shows what to fix."))
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _page(400, _("The form could not be accepted"), _(
