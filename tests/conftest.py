@@ -51,14 +51,34 @@ def postgres_available() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The PostgreSQL test database; unreachable is a skip locally and a failure under CI."""
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test session's own; unreachable: skip, or fail under CI.
+
+    Each session creates a throwaway database beside the configured one, so two suites run at
+    once (a developer's and a CI dry run) never see each other's rows. Where the role may not
+    create databases, the configured database itself is used.
+    """
     problem = postgres_available()
     if problem:
         if IN_CI:
             pytest.fail(f"CI must test against PostgreSQL at {POSTGRES_URL}: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
-    return POSTGRES_URL
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"kcs_assess_test_{uuid.uuid4().hex[:12]}"
+    admin = POSTGRES_URL.replace("+psycopg", "")
+    try:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        yield POSTGRES_URL
+        return
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
