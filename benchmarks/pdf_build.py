@@ -91,7 +91,8 @@ def main() -> int:
                                                          register(font))[1]
     pages = {name: len(PdfReader(io.BytesIO(build())).pages) for name, build in cases.items()}
     print(f"fonts ready in {first_fonts_ms:.0f} ms (once per process; instances cached on disk)")
-    print(f"plan: {len(report.result.plan)} gaps, {len(report.notes)} notes; {args.runs} runs each\n")
+    print(f"plan: {len(report.result.plan)} gaps, {len(report.notes)} notes; "
+          f"{args.runs} runs each\n")
     print(f"{'document':20} {'pages':>5} {'median ms':>10} {'p90 ms':>8} {'x baseline':>10}")
     medians = {}
     for name, build in cases.items():

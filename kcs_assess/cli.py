@@ -71,7 +71,8 @@ def translate() -> None:
 def translate_update() -> None:
     """Extract every string, update each language's PO file, and compile the catalogs."""
     template = TRANSLATIONS_DIR / "messages.pot"
-    with contextlib.chdir(TRANSLATIONS_DIR.parent):  # so locations read kcs_assess/..., not /home/...
+    # From the project folder, so locations read kcs_assess/..., not an absolute path.
+    with contextlib.chdir(TRANSLATIONS_DIR.parent):
         _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
                  "--add-comments=i18n:", "--sort-by-file", "--project=kcs-assess",
                  "--msgid-bugs-address=", "-o", str(template), ".")

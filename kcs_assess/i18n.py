@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -24,7 +24,7 @@ def direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).language in RIGHT_TO_LEFT else "ltr"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     """Return the compiled catalog of a shipped language (English is the source)."""
     if locale == "en":
@@ -40,7 +40,7 @@ class Translator:
         self.catalog = translations(locale)
 
     @staticmethod
-    @lru_cache(maxsize=None)
+    @cache
     def for_locale(locale: str) -> Translator:
         """Return the shared translator of a language (catalogs never change while running)."""
         return Translator(locale)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import PASSWORD, post, register, sign_in, sign_out
 from sqlalchemy import select
 
-from conftest import PASSWORD, post, register, sign_in, sign_out
 from kcs_assess.extensions import db
 from kcs_assess.models import Membership, Organisation, User
 

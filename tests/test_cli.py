@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_CONFIG, make_app, register, sign_in, start_assessment
+from test_wizard import save
+
 from kcs_assess import create_app
 from kcs_assess.cli import questionnaires
 from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR
 from kcs_assess.domain.loader import QuestionnaireError
 from kcs_assess.extensions import db
-from test_wizard import save
 
 
 def run_validate(app, *paths: str):

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from conftest import post, register, sign_in, sign_out, start_assessment
+
 from kcs_assess.i18n import LANGUAGES, TRANSLATIONS_DIR
-from test_wizard import save
 
 SHIPPED = [code for code in LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
@@ -156,10 +155,10 @@ def test_compiled_catalog_matches_its_po_file(locale: str):
 @pytest.mark.parametrize(("locale", "yes"), [("fr", "Oui"), ("es", "Sí"), ("ar", "نعم")])
 def test_the_wizard_speaks_the_chosen_language(client, locale: str, yes: str):
     from markupsafe import escape
+    from test_wizard import ICSS
 
     from kcs_assess.domain.questionnaire import message_context
     from kcs_assess.i18n import translations
-    from test_wizard import ICSS
 
     choose_language(client, locale)
     register(client)

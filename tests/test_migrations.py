@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import make_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from conftest import make_app
 from kcs_assess.extensions import db
 
 TABLES = {"user_account", "organisation", "membership", "questionnaire_version",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import re
 
-from pypdf import PdfReader
-
 from conftest import post, register, sign_out, start_assessment
-from kcs_assess.i18n import LANGUAGES
+from pypdf import PdfReader
 from test_results import PATTERN
 from test_wizard import QUICK, answer_all
+
+from kcs_assess.i18n import LANGUAGES
 
 
 def pdf_text(data: bytes) -> str:

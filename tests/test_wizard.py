@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import make_app, post, register, sign_in, sign_out, start_assessment
 from sqlalchemy import func, select
 
-from conftest import make_app, post, register, sign_in, sign_out, start_assessment
+from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 from kcs_assess.domain.catalogue import load_catalogue
 from kcs_assess.extensions import db
 from kcs_assess.models import Answer, Assessment
-from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 
 QUICK = load_catalogue([SHIPPED]).get("quick-check")
 ICSS = load_catalogue([SHIPPED]).get("icss-core")

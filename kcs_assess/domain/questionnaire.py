@@ -177,7 +177,9 @@ class Questionnaire:
                     )
                     position += 1
                 criteria.append(Criterion(c["id"], c["title"], tuple(questions)))
-            standards.append(Standard(s["id"], s["title"], s.get("description", ""), tuple(criteria)))
+            standards.append(
+                Standard(s["id"], s["title"], s.get("description", ""), tuple(criteria))
+            )
         return cls(
             id=data["id"],
             version=data["version"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import score
 from ..models import Assessment

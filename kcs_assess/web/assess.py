@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..domain.scoring import score, visible_questions
 from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
@@ -15,7 +16,6 @@ from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
 from .forms import StartAssessmentForm
 from .helpers import step_view
-from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("assess", __name__)
 

@@ -21,6 +21,7 @@ from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.scoring import shown_score
 from ..i18n import LANGUAGES, Translator, direction
 
+
 class TranslatedLabels(Mapping[str, str]):
     """One family of fixed words from labels.py, translated when looked up."""
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 from kcs_assess.domain.catalogue import load_catalogue
 from kcs_assess.domain.loader import QuestionnaireError, fingerprint, parse_questionnaire
-
-from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 
 VALID = """\
 id: demo

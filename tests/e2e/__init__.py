@@ -1,1 +1,4 @@
-"""End-to-end tests in headless Chromium (a package, so its conftest is not imported as `conftest`)."""
+"""End-to-end tests in headless Chromium.
+
+A package, so its conftest is not imported under the name `conftest`.
+"""

@@ -7,7 +7,6 @@ werkzeug server on the same port, so the base URL stays valid.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import IN_CI, make_app
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from conftest import IN_CI, make_app
 from kcs_assess.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import IN_CI, PASSWORD
+
 from kcs_assess.domain.loader import load_questionnaire
 
 from .conftest import LiveServer
