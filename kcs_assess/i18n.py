@@ -11,6 +11,7 @@ from babel.support import NullTranslations, Translations
 
 from .domain.questionnaire import message_context
 from .domain.scoring import shown_score
+from .labels import NOT_ASSESSED
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
@@ -58,7 +59,8 @@ class Translator:
             return text
         return self.catalog.pgettext(message_context(questionnaire_id, element_id, field), text)
 
-    def score(self, value: float | None, not_assessed: str) -> str:
+    def score(self, value: float | None) -> str:
+        """Show a score as a whole number, or "not assessed" (never 0) when there is none."""
         if value is None:
-            return self.gettext(not_assessed)
+            return self.gettext(NOT_ASSESSED)
         return format_decimal(shown_score(value), format="#,##0", locale=self.locale)

@@ -14,7 +14,6 @@ ANSWER_VALUES: dict[str, float | None] = {
     "unknown": 0.0,
     "na": None,
 }
-ANSWER_KEYS = tuple(ANSWER_VALUES)
 
 # Named scales: which answers a question offers ("na" is added where allowed).
 SCALES: dict[str, tuple[str, ...]] = {
@@ -108,9 +107,6 @@ class Questionnaire:
     @cached_property
     def standards_by_id(self) -> dict[str, Standard]:
         return {s.id: s for s in self.standards}
-
-    def standard_of(self, question_id: str) -> Standard:
-        return self.standards_by_id[self.questions_by_id[question_id].standard_id]
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form, the snapshot kept in the database."""

@@ -59,10 +59,6 @@ class Result:
         """Return whether every included question is answered, so it can be submitted."""
         return not self.unanswered
 
-    @property
-    def gaps(self) -> tuple[Gap, ...]:
-        return self.plan
-
     def for_standard(self, standard_id: str) -> StandardResult:
         return next(r for r in self.standards if r.standard.id == standard_id)
 

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Result
-from ..labels import ANSWERS, ASSESSMENT_STATUSES, NOT_ASSESSED, SEVERITIES, TIERS
+from ..labels import ANSWERS, ASSESSMENT_STATUSES, SEVERITIES, TIERS
 from .chart import Bar, ScoreChart
 from .document import (
     BAD,
@@ -277,7 +277,7 @@ class _PlanBuilder:
         return self.t.gettext(ANSWERS[key]) if key else self.t.gettext("Not answered")
 
     def score(self, value: float | None) -> str:
-        return self.t.score(value, NOT_ASSESSED)
+        return self.t.score(value)
 
     def date(self, value: datetime.date) -> str:
         return format_date(value, format="long", locale=self.report.locale)

@@ -10,15 +10,12 @@ from flask import g, url_for
 from flask_babel import (
     format_date,
     format_datetime,
-    format_decimal,
     get_locale,
-    gettext,
     ngettext,
 )
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
-from ..domain.scoring import shown_score
 from ..i18n import LANGUAGES, Translator, direction
 
 
@@ -116,10 +113,8 @@ def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
 
 
 def score_text(value: float | None) -> str:
-    """Show a score as a whole number, or "not assessed" (never 0) when there is none."""
-    if value is None:
-        return gettext(labels.NOT_ASSESSED)
-    return format_decimal(shown_score(value), format="#,##0")
+    """Show a score as the PDF does: whole, or "not assessed" (never 0) when there is none."""
+    return translator().score(value)
 
 
 def month_text(months: int) -> str:
