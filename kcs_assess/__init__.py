@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import configure
 from .domain.catalogue import load_catalogue
@@ -18,6 +20,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app; refuse to start (QuestionnaireError) if a questionnaire file is invalid."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
+    app.url_map.converters["id"] = DatabaseId
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
     app.extensions["kcs_catalogue"] = load_catalogue(
         [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p]
     )
@@ -28,8 +35,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class DatabaseId(IntegerConverter):
+    """A positive whole number that fits the database's id columns (64 bits), else 404."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        super().__init__(map, min=1, max=2**63 - 1)
+
+
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the tables must be known to Flask-Migrate)
+    from .services import passwords, transaction
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
@@ -40,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)
+            transaction.configure_sqlite(db.engine)
+        passwords.warm_up()
 
 
 def _sqlite_pragmas(engine: Any) -> None:
@@ -59,13 +76,16 @@ def _sqlite_pragmas(engine: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import assess, auth, errors, language, results
+    from .web import account, assess, auth, errors, language, limits, results, teams
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(teams.bp)
     app.register_blueprint(language.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
     errors.register(app)
+    limits.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -93,6 +113,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["HSTS_SECONDS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(app.config['HSTS_SECONDS'])}")
         if request.endpoint != "static" and current_user.is_authenticated:
             # Answers describe an organisation's weaknesses: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"

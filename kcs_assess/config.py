@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,38 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_TRANSLATION_DIRECTORIES": str(PACKAGE_DIR.parent / "translations"),
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    "TRUSTED_PROXIES": 0,
+    # Strict-Transport-Security max-age; None: a year when cookies are Secure, else off.
+    "HSTS_SECONDS": None,
+    "SESSION_IDLE_DAYS": 14,
+    # Mail: without MAIL_HOST, messages go to the log and to instance/mail/ (MAIL_FOLDER).
+    "MAIL_HOST": None,
+    "MAIL_PORT": 587,
+    "MAIL_SECURITY": "starttls",  # starttls | ssl | none
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "KCS Assess <no-reply@localhost>",
+    "MAIL_TIMEOUT": 10,
+    "MAIL_FOLDER": None,
+    # Rate limits: in memory per process, or shared through e.g. redis://host:6379/0.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "kcs-assess",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATE_LIMIT_SIGN_IN_ADDRESS": "30 per 5 minutes",  # failed sign-ins from one address
+    "RATE_LIMIT_SIGN_IN_ACCOUNT": "10 per 15 minutes",  # failed sign-ins to one account
+    "RATE_LIMIT_REGISTER": "10 per hour",
+    "RATE_LIMIT_RESET_ADDRESS": "10 per hour",
+    "RATE_LIMIT_RESET_ACCOUNT": "5 per hour",
+    "RATE_LIMIT_TOKEN": "30 per 10 minutes",  # confirmation, reset and invitation links
+    "RATE_LIMIT_PASSWORD_CHECK": "10 per 15 minutes",  # the current password on the account page
 }
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Fill app.config and refuse an unsafe production set-up."""
     app.config.update(DEFAULTS)
+    explicit = {key for key in os.environ if key.startswith("KCS_")}
     app.config.from_prefixed_env("KCS")
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         url = os.environ.get("KCS_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -52,9 +79,17 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
                 "every worker and host)."
             )
         app.config["SECRET_KEY"] = _instance_secret(app)
+    given = {key[len("KCS_"):] for key in explicit} | set(overrides or {})
     if production:
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+        # Flask's own defaults already hold these keys (False): only an explicit setting
+        # may keep a production cookie off HTTPS.
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if key not in given:
+                app.config[key] = True
+    if app.config["HSTS_SECONDS"] is None:
+        app.config["HSTS_SECONDS"] = 31536000 if app.config.get("SESSION_COOKIE_SECURE") else 0
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        days=float(app.config["SESSION_IDLE_DAYS"]))
 
 
 def _normalise_database_url(url: str) -> str:

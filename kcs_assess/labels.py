@@ -37,4 +37,15 @@ ORGANISATION_TYPES = {
     "contingent": N_("Military or police contingent"),
     "other": N_("Other organisation"),
 }
+ROLES = {
+    "viewer": N_("Viewer"),
+    "editor": N_("Editor"),
+    "admin": N_("Admin"),
+}
+ROLE_DESCRIPTIONS = {
+    "viewer": N_("reads assessments, results and PDFs"),
+    "editor": N_("also starts, answers and submits assessments"),
+    "admin": N_("also manages members, invitations and the organisation, and can reopen or "
+                "delete an assessment"),
+}
 NOT_ASSESSED = N_("Not assessed")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +31,24 @@ TEST_CONFIG = {
 
 
 def make_app(url: str, **config: object) -> Flask:
+    """An app on a database; without SMTP, its mail goes to a folder of its own."""
+    config.setdefault("MAIL_FOLDER", tempfile.mkdtemp(prefix="mail-", dir=_run_folder()))
     return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+
+
+_run: list[Path] = []
+
+
+def _run_folder() -> Path:
+    """A temporary folder of this test run's own (removed by pytest's tmp_path retention)."""
+    if not _run:
+        _run.append(Path(tempfile.mkdtemp(prefix="kcs-assess-tests-")))
+    return _run[0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for folder in _run:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def migrate_to_head(app: Flask) -> None:
@@ -135,6 +155,23 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def another_app(database_url: str) -> Iterator:
+    """Make more apps on the test's database (other settings, other workers); each is
+    disposed of afterwards."""
+    made: list[Flask] = []
+
+    def make(**config: object) -> Flask:
+        made.append(make_app(database_url, **config))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -167,11 +204,49 @@ def _signed_in(client: FlaskClient) -> bool:
 def register(client: FlaskClient, email: str = "focal.point@example.org",
              organisation_type: str = "ngo", organisation_name: str = "Safe Futures",
              **extra: str):
-    return post(client, "/register", {
+    """Register and confirm the address with the link mailed to it; return the last response
+    (a redirect to the assessments once signed in), or the first one if it was refused."""
+    response = post(client, "/register", {
         "name": "Amina Diallo", "email": email, "password": PASSWORD, "confirm": PASSWORD,
         "organisation_name": organisation_name, "organisation_type": organisation_type,
         "country": "ML", **extra,
     })
+    if response.status_code != 302:
+        return response
+    return follow_mail_link(client, email, "/register/confirm/")
+
+
+def mails(app: Flask, to: str | None = None) -> list[email.message.EmailMessage]:
+    """Return the messages the app wrote to its mail folder (no SMTP), oldest first."""
+    folder = Path(app.config["MAIL_FOLDER"])
+    found = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if to is None or message["To"] == to.strip().lower():
+            found.append(message)
+    return found
+
+
+def link_in(message: email.message.EmailMessage, path: str) -> str:
+    """Return the path of the first link in a message that starts with path."""
+    body = message.get_content()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", body)
+    assert match, f"no link to {path} in:\n{body}"
+    return match.group(1)
+
+
+def follow_mail_link(client: FlaskClient, to: str, path: str, data: dict | None = None):
+    """Open the newest mailed link to path and press its button (a POST with the token)."""
+    link = link_in(mails(client.application, to)[-1], path)
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return post_with_page_token(client, link, page.get_data(as_text=True), data)
+
+
+def post_with_page_token(client: FlaskClient, url: str, html: str, data: dict | None = None):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return client.post(url, data={"csrf_token": match.group(1), **(data or {})})
 
 
 def sign_in(client: FlaskClient, email: str = "focal.point@example.org",

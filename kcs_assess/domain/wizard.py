@@ -1,15 +1,20 @@
-"""Read the answers posted on one wizard step, refusing anything a real form cannot send."""
+"""Wizard step posts: read them strictly, and merge them with colleagues' newer saves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from .questionnaire import Questionnaire, Standard
 
 NOTE_MAX_LENGTH = 2000
 ANSWER_FIELD = "answer-"
 NOTE_FIELD = "note-"
+BASE_FIELD = "base-"
+# "<revision>.<answer shown>.<digest of the note shown>", e.g. "3.yes.4f1c0a9b2e77" or "0..".
+BASE = re.compile(r"^(0|[1-9][0-9]{0,8})\.([a-z]*)\.([0-9a-f]{12})?$")
 
 
 class InvalidSubmission(ValueError):
@@ -18,7 +23,8 @@ class InvalidSubmission(ValueError):
     `reason` is one of REASONS; the web layer turns it into a translated message.
     """
 
-    REASONS = ("unknown_question", "other_step", "sent_twice", "bad_answer", "note_too_long")
+    REASONS = ("unknown_question", "other_step", "sent_twice", "bad_answer", "note_too_long",
+               "bad_base")
 
     def __init__(self, reason: str, question_id: str, value: str = ""):
         assert reason in self.REASONS
@@ -28,16 +34,107 @@ class InvalidSubmission(ValueError):
         super().__init__(f"{reason}: {question_id} {value!r}")
 
 
+def note_digest(note: str) -> str:
+    """Return a short digest of a note as shown, "" for no note (the form carries it back)."""
+    return hashlib.sha256(note.encode("utf-8")).hexdigest()[:12] if note else ""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One question's answer and note as stored, with the revision counting its changes."""
+
+    value: str | None
+    note: str
+    revision: int
+
+    @property
+    def base(self) -> Base:
+        return Base(self.revision, self.value, note_digest(self.note))
+
+
+NOTHING_STORED = Stored(None, "", 0)
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the page showed of one question when it was opened."""
+
+    revision: int
+    value: str | None
+    note_digest: str
+
+    def form_value(self) -> str:
+        return f"{self.revision}.{self.value or ''}.{self.note_digest}"
+
+
 @dataclass(frozen=True)
 class StepInput:
-    """What a step post asks to store: answers and notes by question id."""
+    """What a step post asks to store: answers and notes by question id, and what it showed."""
 
     answers: dict[str, str]
     notes: dict[str, str]
+    bases: dict[str, Base] = field(default_factory=dict)
 
     @property
     def question_ids(self) -> set[str]:
         return set(self.answers) | set(self.notes)
+
+
+@dataclass(frozen=True)
+class Change:
+    question_id: str
+    value: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A question a colleague changed after the page was opened, differently from this post."""
+
+    question_id: str
+    theirs: Stored
+    yours_value: str | None
+    yours_note: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    changes: tuple[Change, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def merge_step(step: StepInput, stored: Mapping[str, Stored]) -> Merge:
+    """Work out what a step post changes, keeping what colleagues saved after it was opened.
+
+    Only what the respondent changed on the page is written: an answer or note left as it
+    was shown never overwrites a newer one. Where the respondent changed a question that a
+    colleague also changed meanwhile, and to something else, nothing of that question is
+    written and the conflict is reported, so neither change is lost silently. A post
+    without a base (not from the wizard's form) is taken as based on what is stored now.
+    """
+    changes = []
+    conflicts = []
+    for question_id in sorted(step.question_ids):
+        now = stored.get(question_id, NOTHING_STORED)
+        base = step.bases.get(question_id, now.base)
+        posted_value = step.answers.get(question_id)
+        posted_note = step.notes.get(question_id)
+        value_changed = posted_value is not None and posted_value != base.value
+        note_changed = posted_note is not None and note_digest(posted_note) != base.note_digest
+        if not (value_changed or note_changed):
+            continue
+        new_value = posted_value if value_changed else now.value
+        new_note = posted_note if note_changed and posted_note is not None else now.note
+        theirs_value = now.value != base.value
+        theirs_note = note_digest(now.note) != base.note_digest
+        if (value_changed and theirs_value and now.value != posted_value) or \
+                (note_changed and theirs_note and now.note != posted_note):
+            conflicts.append(Conflict(question_id, now, posted_value if value_changed else None,
+                                      posted_note if note_changed and posted_note else ""))
+            continue
+        if (new_value, new_note) != (now.value, now.note):
+            changes.append(Change(question_id, new_value, new_note))
+    return Merge(tuple(changes), tuple(conflicts))
 
 
 def parse_step(questionnaire: Questionnaire, standard: Standard,
@@ -46,11 +143,14 @@ def parse_step(questionnaire: Questionnaire, standard: Standard,
     on_step = {q.id: q for q in standard.questions}
     answers: dict[str, str] = {}
     notes: dict[str, str] = {}
+    bases: dict[str, str] = {}
     for name, value in fields:
         if name.startswith(ANSWER_FIELD):
             target, question_id = answers, name[len(ANSWER_FIELD):]
         elif name.startswith(NOTE_FIELD):
             target, question_id = notes, name[len(NOTE_FIELD):]
+        elif name.startswith(BASE_FIELD):
+            target, question_id = bases, name[len(BASE_FIELD):]
         else:
             continue
         question = on_step.get(question_id)
@@ -62,10 +162,17 @@ def parse_step(questionnaire: Questionnaire, standard: Standard,
             raise InvalidSubmission("sent_twice", question_id)
         if target is answers and value not in question.options:
             raise InvalidSubmission("bad_answer", question_id, value)
+        if target is bases:
+            match = BASE.match(value)
+            if match is None or (match.group(2) and match.group(2) not in question.options):
+                raise InvalidSubmission("bad_base", question_id, value)
         if target is notes:
             # Browsers send CRLF; counting it as LF keeps maxlength and this limit in step.
             value = value.replace("\r\n", "\n").strip()
             if len(value) > NOTE_MAX_LENGTH:
                 raise InvalidSubmission("note_too_long", question_id)
         target[question_id] = value
-    return StepInput(answers, notes)
+    return StepInput(answers, notes, {
+        question_id: Base(int(match[1]), match[2] or None, match[3] or "")
+        for question_id, value in bases.items() if (match := BASE.match(value))
+    })

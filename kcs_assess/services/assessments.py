@@ -1,29 +1,43 @@
-"""Assessments: start, read with access control, save a step, submit."""
+"""Assessments: start, list, save a step, submit, reopen and delete.
+
+Views load an assessment through `access.load_assessment`, which checks the role; the
+functions here that write run inside `transaction.write()` and lock what they decide on.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import Result, score
-from ..domain.wizard import StepInput
+from ..domain.wizard import Conflict, StepInput, Stored, merge_step
 from ..extensions import db
-from ..models import Answer, Assessment, Membership, Organisation, User, utcnow
+from ..models import Answer, Assessment, Organisation, User, utcnow
+from . import access, audit
 from .questionnaires import questionnaire_of, snapshot_for
 
 LABEL_MAX_LENGTH = 120
+REASON_MAX_LENGTH = 500
 
 
 class AssessmentLocked(Exception):
     """The assessment was submitted and can no longer change."""
 
 
+class NotSubmitted(Exception):
+    """Only a submitted assessment can be reopened."""
+
+
 class Incomplete(Exception):
     """Some included questions are unanswered, so the assessment cannot be submitted."""
+
+
+class LabelMismatch(ValueError):
+    """The name typed to confirm a deletion is not the assessment's name."""
 
 
 @dataclass(frozen=True)
@@ -32,38 +46,39 @@ class Recorded:
 
     answers: dict[str, str]
     notes: dict[str, str]
+    stored: dict[str, Stored]
     updated: dict[str, datetime]
+    updated_by: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    changed: int
+    conflicts: tuple[Conflict, ...]
 
 
 def start(user: User, organisation: Organisation, questionnaire: Questionnaire, label: str,
           locale: str) -> Assessment:
     """Start a draft assessment of an organisation on the current version of a questionnaire."""
-    _require_member(user, organisation.id)
+    if not access.can(user, organisation.id, "answer"):
+        raise access.Forbidden("answer")
     assessment = Assessment(
         organisation=organisation, questionnaire_version=snapshot_for(questionnaire),
         label=label.strip(), locale=locale, created_by_id=user.id, status="draft",
     )
     db.session.add(assessment)
-    db.session.commit()
+    db.session.flush()
+    audit.record(user, "assessment_started", organisation_id=organisation.id,
+                 object_type="assessment", object_id=assessment.id, label=assessment.label)
     return assessment
 
 
-def for_user(user: User, assessment_id: int) -> Assessment | None:
-    """Return the assessment if the user belongs to its organisation, else None."""
-    return db.session.execute(
-        select(Assessment)
-        .join(Membership, Membership.organisation_id == Assessment.organisation_id)
-        .where(Assessment.id == assessment_id, Membership.user_id == user.id)
-        .options(joinedload(Assessment.questionnaire_version))  # every page needs it
-    ).scalar_one_or_none()
-
-
-def list_for(user: User) -> list[Assessment]:
-    """Return the assessments of every organisation the user belongs to, newest first."""
+def list_for(user: User, organisation_id: int) -> list[Assessment]:
+    """Return an organisation's assessments that the user may read, newest first."""
     return list(db.session.execute(
         select(Assessment)
-        .join(Membership, Membership.organisation_id == Assessment.organisation_id)
-        .where(Membership.user_id == user.id)
+        .where(Assessment.organisation_id == organisation_id,
+               access.visible_assessments(user, "read"))
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
     ).scalars())
 
@@ -74,13 +89,16 @@ def questionnaire_for(assessment: Assessment) -> Questionnaire:
 
 def recorded(assessment: Assessment) -> Recorded:
     rows = db.session.execute(
-        select(Answer.question_id, Answer.value, Answer.note, Answer.updated_at)
+        select(Answer.question_id, Answer.value, Answer.note, Answer.revision,
+               Answer.updated_at, Answer.updated_by_id)
         .where(Answer.assessment_id == assessment.id)
     ).all()
     return Recorded(
         answers={r.question_id: r.value for r in rows if r.value is not None},
         notes={r.question_id: r.note for r in rows if r.note},
+        stored={r.question_id: Stored(r.value, r.note, r.revision) for r in rows},
         updated={r.question_id: r.updated_at for r in rows},
+        updated_by={r.question_id: r.updated_by_id for r in rows},
     )
 
 
@@ -88,35 +106,33 @@ def result_of(assessment: Assessment) -> Result:
     return score(questionnaire_for(assessment), recorded(assessment).answers)
 
 
-def save_step(user: User, assessment: Assessment, step: StepInput) -> int:
-    """Store a step's answers and notes in one transaction; return how many rows changed."""
+def save_step(user: User, assessment: Assessment, step: StepInput) -> SaveResult:
+    """Store what a step post changed; report the questions a colleague changed meanwhile.
+
+    Runs inside transaction.write(): the draft is locked first, so the answers read here
+    are the latest and no submit can land in between.
+    """
     _lock_draft(assessment)
-    existing = {
+    rows = {
         a.question_id: a for a in db.session.execute(
             select(Answer).where(Answer.assessment_id == assessment.id,
                                  Answer.question_id.in_(step.question_ids))
         ).scalars()
     }
-    changed = 0
-    for question_id in sorted(step.question_ids):
-        value = step.answers.get(question_id)
-        note = step.notes.get(question_id)
-        row = existing.get(question_id)
+    merge = merge_step(step, {q: Stored(r.value, r.note, r.revision) for q, r in rows.items()})
+    now = utcnow()
+    for change in merge.changes:
+        row = rows.get(change.question_id)
         if row is None:
-            if value is None and not note:
-                continue
-            row = Answer(assessment_id=assessment.id, question_id=question_id, note="")
+            row = Answer(assessment_id=assessment.id, question_id=change.question_id,
+                         revision=0)
             db.session.add(row)
-        new_value = row.value if value is None else value
-        new_note = row.note if note is None else note
-        if row.id is not None and (new_value, new_note) == (row.value, row.note):
-            continue
-        row.value, row.note, row.updated_by_id = new_value, new_note, user.id
-        changed += 1
-    if changed:
-        assessment.updated_at = utcnow()
-    db.session.commit()
-    return changed
+        row.value, row.note = change.value, change.note
+        row.revision += 1
+        row.updated_by_id, row.updated_at = user.id, now
+    if merge.changes:
+        assessment.updated_at = now
+    return SaveResult(len(merge.changes), merge.conflicts)
 
 
 def submit(user: User, assessment: Assessment) -> Result:
@@ -127,28 +143,50 @@ def submit(user: User, assessment: Assessment) -> Result:
         raise Incomplete(result.unanswered)
     assessment.status = "submitted"
     assessment.submitted_at = utcnow()
-    db.session.commit()
+    assessment.submitted_by_id = user.id
+    audit.record(user, "assessment_submitted", organisation_id=assessment.organisation_id,
+                 object_type="assessment", object_id=assessment.id, label=assessment.label)
     return result
 
 
-def _lock_draft(assessment: Assessment) -> None:
-    """Hold the assessment's row for this transaction, refusing a submitted one.
+def reopen(user: User, assessment: Assessment, reason: str) -> None:
+    """Return a submitted assessment to draft; the audit log keeps who did it and why."""
+    status = _lock(assessment)
+    if status != "submitted":
+        raise NotSubmitted(assessment.id)
+    assessment.status = "draft"
+    assessment.submitted_at = None
+    assessment.submitted_by_id = None
+    assessment.updated_at = utcnow()
+    audit.record(user, "assessment_reopened", organisation_id=assessment.organisation_id,
+                 object_type="assessment", object_id=assessment.id, label=assessment.label,
+                 reason=reason.strip()[:REASON_MAX_LENGTH])
 
-    The row lock (PostgreSQL; SQLite serialises writers anyway) stops a save from
-    landing after a concurrent submit.
+
+def delete(user: User, assessment: Assessment, typed_label: str) -> None:
+    """Delete an assessment and every answer and note of it, once its name is typed."""
+    if typed_label.strip() != assessment.label.strip():
+        raise LabelMismatch(typed_label)
+    _lock(assessment)
+    audit.record(user, "assessment_deleted", organisation_id=assessment.organisation_id,
+                 object_type="assessment", object_id=assessment.id, label=assessment.label)
+    db.session.execute(delete_rows(Answer).where(Answer.assessment_id == assessment.id))
+    db.session.delete(assessment)
+
+
+def _lock(assessment: Assessment) -> str:
+    """Hold the assessment's row for this transaction and return its status as stored now.
+
+    FOR UPDATE on PostgreSQL; SQLite holds its write lock from the start of write().
     """
     status = db.session.execute(
         select(Assessment.status).where(Assessment.id == assessment.id).with_for_update()
-    ).scalar_one()
-    if status == "submitted":
-        db.session.rollback()
+    ).scalar_one_or_none()
+    if status is None:  # deleted by someone else since the page was loaded
+        raise access.NotFound(assessment.id)
+    return status
+
+
+def _lock_draft(assessment: Assessment) -> None:
+    if _lock(assessment) == "submitted":
         raise AssessmentLocked(assessment.id)
-
-
-def _require_member(user: User, organisation_id: int) -> None:
-    member = db.session.execute(
-        select(Membership.id).where(Membership.user_id == user.id,
-                                    Membership.organisation_id == organisation_id)
-    ).first()
-    if member is None:
-        raise PermissionError("not a member of this organisation")

@@ -33,11 +33,11 @@ def snapshot_for(questionnaire: Questionnaire) -> QuestionnaireVersion:
             questionnaire_id=questionnaire.id, version=questionnaire.version, sha256=digest,
             snapshot=questionnaire.to_dict(),
         )
-        db.session.add(stored)
         try:
-            db.session.flush()
-        except IntegrityError:  # stored meanwhile by another request; nothing else is pending
-            db.session.rollback()
+            # A savepoint: if another request stored it meanwhile, only this insert is undone.
+            with db.session.begin_nested():
+                db.session.add(stored)
+        except IntegrityError:
             stored = _find(questionnaire.id, questionnaire.version)
     if stored.sha256 != digest:
         raise VersionConflict(

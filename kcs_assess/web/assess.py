@@ -1,4 +1,5 @@
-"""The wizard: start an assessment, the task list, one standard per step, check and submit."""
+"""The wizard: start an assessment, the task list, one standard per step, check and submit;
+and an admin's reopen and delete."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..domain.scoring import score, visible_questions
 from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
-from ..models import Assessment
-from ..services import accounts, assessments
+from ..extensions import db
+from ..models import Assessment, User
+from ..services import access, assessments, transaction
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
-from .forms import StartAssessmentForm
-from .helpers import step_view
+from .forms import DeleteAssessmentForm, ReopenForm, StartAssessmentForm
+from .helpers import current_organisation, step_view
 
 bp = Blueprint("assess", __name__)
 
@@ -28,47 +31,66 @@ def require_sign_in() -> None:
 
 @bp.route("/")
 def index():
+    organisation = current_organisation()
+    if organisation is None:
+        return render_template("assess/no_organisation.html")
     return render_template(
-        "assess/index.html",
-        assessments=assessments.list_for(current_user),
-        organisations=accounts.organisations_of(current_user),
+        "assess/index.html", organisation=organisation,
+        assessments=assessments.list_for(current_user, organisation.id),
+        can_start=access.can(current_user, organisation.id, "answer"),
     )
 
 
 @bp.route("/assessments/new", methods=["GET", "POST"])
 def new():
-    organisation = accounts.organisations_of(current_user)[0]
+    choices = access.organisations(current_user, "answer")
+    if not choices:
+        raise access.Forbidden("answer")
     offered = catalogue().current
     form = StartAssessmentForm()
+    form.organisation.choices = [SelectChoice(o.id, o.name) for o in choices]
     form.questionnaire.choices = [SelectChoice(q.id, q.title) for q in offered]
+    if request.method == "GET" or "organisation" not in request.form:
+        current = current_organisation()
+        form.organisation.data = current.id if current in choices else choices[0].id
+    organisation = next((o for o in choices if o.id == form.organisation.data), choices[0])
     if request.method == "GET":
         suggested = catalogue().suggested_for(organisation.type) or offered[0]
         form.questionnaire.data = suggested.id
     if form.validate_on_submit():
         questionnaire = catalogue().get(form.questionnaire.data)
         try:
-            assessment = assessments.start(current_user, organisation, questionnaire,
-                                           form.label.data, str(get_locale()))
+            with transaction.write():
+                assessment = assessments.start(current_user, organisation, questionnaire,
+                                               form.label.data, str(get_locale()))
         except VersionConflict:
             raise QuestionnaireUnavailable() from None
         return redirect(url_for("assess.overview", assessment_id=assessment.id))
     status = 422 if form.errors else 200
     return render_template("assess/new.html", form=form, offered=offered,
-                           organisation=organisation), status
+                           organisation=organisation, choices=choices), status
 
 
-@bp.route("/assessments/<int:assessment_id>")
+@bp.route("/assessments/<id:assessment_id>")
 def overview(assessment_id: int):
-    assessment = _assessment(assessment_id)
+    assessment = access.load_assessment(current_user, assessment_id, "read")
     questionnaire = assessments.questionnaire_for(assessment)
     result = assessments.result_of(assessment)
     return render_template("assess/overview.html", assessment=assessment,
-                           questionnaire=questionnaire, result=result)
+                           questionnaire=questionnaire, result=result,
+                           can=_abilities(assessment))
 
 
-@bp.route("/assessments/<int:assessment_id>/steps/<standard_id>", methods=["GET", "POST"])
+def _abilities(assessment: Assessment) -> dict[str, bool]:
+    """What the page may offer: the server checks each action again when it is posted."""
+    return {action: access.can(current_user, assessment.organisation_id, action)
+            for action in access.ACTIONS}
+
+
+@bp.route("/assessments/<id:assessment_id>/steps/<standard_id>", methods=["GET", "POST"])
 def step(assessment_id: int, standard_id: str):
-    assessment = _assessment(assessment_id)
+    action = "answer" if request.method == "POST" else "read"
+    assessment = access.load_assessment(current_user, assessment_id, action)
     questionnaire = assessments.questionnaire_for(assessment)
     standard = questionnaire.standards_by_id.get(standard_id)
     if standard is None:
@@ -77,20 +99,29 @@ def step(assessment_id: int, standard_id: str):
         if request.method == "POST":
             raise BadSubmission(_("This assessment was submitted and can no longer be changed."))
         return redirect(url_for("results.show", assessment_id=assessment.id))
+    if request.method == "GET" and not access.can(current_user, assessment.organisation_id,
+                                                  "answer"):
+        # A viewer reads the answers where they are laid out for reading.
+        return redirect(url_for("assess.check", assessment_id=assessment.id))
     index = questionnaire.standards.index(standard)
+    conflicts = ()
     if request.method == "POST":
         go = request.form.get("go", "next")
+        try:
+            step_input = parse_step(questionnaire, standard, request.form.items(multi=True))
+        except InvalidSubmission as exc:
+            raise BadSubmission.from_invalid(exc) from exc
         # Only "Save and continue" needs to know which follow-up questions the save revealed.
         before = assessments.recorded(assessment).answers if go == "next" else None
         try:
-            step_input = parse_step(questionnaire, standard, request.form.items(multi=True))
-            assessments.save_step(current_user, assessment, step_input)
-        except InvalidSubmission as exc:
-            raise BadSubmission.from_invalid(exc) from exc
+            with transaction.write():
+                saved = assessments.save_step(current_user, assessment, step_input)
         except assessments.AssessmentLocked:
             raise BadSubmission(
                 _("This assessment was submitted and can no longer be changed.")) from None
-        return _after_save(assessment, questionnaire, standard, index, go, before)
+        if not saved.conflicts:
+            return _after_save(assessment, questionnaire, standard, index, go, before)
+        conflicts = saved.conflicts
     recorded = assessments.recorded(assessment)
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
@@ -98,8 +129,20 @@ def step(assessment_id: int, standard_id: str):
         criteria=step_view(questionnaire, assessment.questionnaire_version.sha256, standard,
                            str(get_locale())),
         shown={q.id for q in visible_questions(questionnaire, recorded.answers)},
-        note_max_length=NOTE_MAX_LENGTH,
-    )
+        note_max_length=NOTE_MAX_LENGTH, conflicts=conflicts,
+        names=_names({c.question_id: recorded.updated_by.get(c.question_id)
+                      for c in conflicts}),
+    ), 409 if conflicts else 200
+
+
+def _names(user_ids: dict[str, int | None]) -> dict[str, str]:
+    """Return who last changed each conflicting question, by question id."""
+    ids = {i for i in user_ids.values() if i is not None}
+    if not ids:
+        return {}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return {question: names.get(user_id, "") for question, user_id in user_ids.items()
+            if user_id is not None}
 
 
 def _after_save(assessment: Assessment, questionnaire, standard, index: int, go: str,
@@ -131,14 +174,16 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, go:
     return redirect(url_for("assess.check", assessment_id=assessment.id))
 
 
-@bp.route("/assessments/<int:assessment_id>/check", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/check", methods=["GET", "POST"])
 def check(assessment_id: int):
-    assessment = _assessment(assessment_id)
+    action = "answer" if request.method == "POST" else "read"
+    assessment = access.load_assessment(current_user, assessment_id, action)
     questionnaire = assessments.questionnaire_for(assessment)
     incomplete = False
     if request.method == "POST":  # CSRFProtect has checked the token already
         try:
-            assessments.submit(current_user, assessment)
+            with transaction.write():
+                assessments.submit(current_user, assessment)
         except assessments.AssessmentLocked:
             raise BadSubmission(_("This assessment was submitted already.")) from None
         except assessments.Incomplete:
@@ -151,12 +196,43 @@ def check(assessment_id: int):
     return render_template(
         "assess/check.html", assessment=assessment, questionnaire=questionnaire,
         recorded=recorded, result=score(questionnaire, recorded.answers), incomplete=incomplete,
+        can=_abilities(assessment),
     ), 422 if incomplete else 200
 
 
-def _assessment(assessment_id: int) -> Assessment:
-    """Return the assessment if the current user may see it; 404 otherwise, never 403."""
-    assessment = assessments.for_user(current_user, assessment_id)
-    if assessment is None:
-        abort(404)
-    return assessment
+@bp.route("/assessments/<id:assessment_id>/reopen", methods=["GET", "POST"])
+def reopen(assessment_id: int):
+    assessment = access.load_assessment(current_user, assessment_id, "manage")
+    if not assessment.submitted:
+        return redirect(url_for("assess.overview", assessment_id=assessment.id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            with transaction.write():
+                assessments.reopen(current_user, assessment, form.reason.data)
+        except assessments.NotSubmitted:
+            pass  # reopened by someone else meanwhile: the draft is what was asked for
+        flash(_("The assessment is a draft again: it can be changed and submitted anew."),
+              "success")
+        return redirect(url_for("assess.overview", assessment_id=assessment.id))
+    return render_template("assess/reopen.html", assessment=assessment, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/assessments/<id:assessment_id>/delete", methods=["GET", "POST"])
+def delete(assessment_id: int):
+    assessment = access.load_assessment(current_user, assessment_id, "manage")
+    form = DeleteAssessmentForm()
+    if form.validate_on_submit():
+        try:
+            with transaction.write():
+                assessments.delete(current_user, assessment, form.label.data)
+        except assessments.LabelMismatch:
+            form.label.errors.append(_("That is not the assessment's name. Nothing was "
+                                       "deleted."))
+        else:
+            flash(_("“%(label)s” is deleted, with all its answers and notes.",
+                    label=assessment.label), "success")
+            return redirect(url_for("assess.index"))
+    return render_template("assess/delete.html", assessment=assessment, form=form), \
+        422 if form.errors else 200

@@ -5,9 +5,16 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    NotFound,
+    ServiceUnavailable,
+)
 
 from ..domain.wizard import InvalidSubmission
+from ..services import access, transaction
 
 
 class BadSubmission(BadRequest):
@@ -23,6 +30,8 @@ class BadSubmission(BadRequest):
             "bad_answer": _("The form sent an answer to question %(id)s that is not one of its "
                             "options."),
             "note_too_long": _("The note on question %(id)s is longer than the limit."),
+            "bad_base": _("The form's record of what it showed for question %(id)s is "
+                          "damaged."),
         }
         return cls(messages[exc.reason] % {"id": exc.question_id})
 
@@ -32,6 +41,20 @@ class QuestionnaireUnavailable(ServiceUnavailable):
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(access.NotFound)
+    def not_found(error: access.NotFound):
+        return http_error(NotFound())
+
+    @app.errorhandler(access.Forbidden)
+    def forbidden(error: access.Forbidden):
+        return http_error(Forbidden())
+
+    @app.errorhandler(transaction.Conflict)
+    def conflict(error: transaction.Conflict):
+        return _page(409, _("Changed at the same moment"), _(
+            "Someone else changed the same thing at the same moment, so nothing of yours was "
+            "saved. Go back, reload the page and try again."))
+
     @app.errorhandler(QuestionnaireUnavailable)
     def questionnaire_unavailable(error: QuestionnaireUnavailable):
         return _page(503, _("This questionnaire cannot be used right now"), _(
@@ -59,8 +82,14 @@ def register(app: Flask) -> None:
             404: (_("Page not found"), _("There is no page at this address, or you do not "
                                          "have access to it.")),
             405: (_("Not allowed"), _("This page cannot be used that way.")),
+            409: (_("Changed meanwhile"), _("This was changed meanwhile, so nothing was "
+                                             "saved. Reload the page to see it as it is now.")),
+            410: (_("No longer available"), _("This link was used already or has expired.")),
             413: (_("Too much data"), _("The form sent more data than allowed. Nothing was "
                                         "saved.")),
+            429: (_("Too many attempts"), _("There were too many attempts from here in a "
+                                            "short time. Nothing was saved. Please wait a "
+                                            "few minutes and try again.")),
             503: (_("Temporarily unavailable"), _("The service cannot do this right now. "
                                                   "Please try again later.")),
         }

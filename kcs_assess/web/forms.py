@@ -8,15 +8,31 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from ..labels import ORGANISATION_TYPES
-from ..services.assessments import LABEL_MAX_LENGTH
+from ..i18n import LANGUAGES
+from ..labels import ORGANISATION_TYPES, ROLES
+from ..services import passwords
+from ..services.assessments import LABEL_MAX_LENGTH, REASON_MAX_LENGTH
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PASSWORD_MIN_LENGTH = 10
+PASSWORD_PROBLEMS = {
+    "too_short": _l("Use at least %(num)d characters.", num=passwords.MIN_LENGTH),
+    "too_long": _l("Use at most %(num)d characters.", num=passwords.MAX_LENGTH),
+    "common": _l("This password is one of the most common ones, so it is easy to guess. "
+                 "Choose another: a few unrelated words make a good one."),
+    "personal": _l("Do not use your name or email address as your password."),
+}
 
 
 def _strip(value: str | None) -> str | None:
@@ -26,6 +42,36 @@ def _strip(value: str | None) -> str | None:
 def _email(form: FlaskForm, field: EmailField) -> None:
     if not EMAIL.match(field.data or ""):
         raise ValidationError(_l("Enter an email address like name@example.org."))
+
+
+def _new_password(form: FlaskForm, field: PasswordField) -> None:
+    """Apply the password rules; the form may name the account's email and name to avoid."""
+    email, name = getattr(form, "personal", ("", ""))
+    if "email" in form:
+        email = form.email.data or email
+    if "name" in form:
+        name = form.name.data or name
+    reason = passwords.problem(field.data or "", email=email or "", name=name or "")
+    if reason:
+        raise ValidationError(PASSWORD_PROBLEMS[reason])
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    return (
+        PasswordField(_l("New password"), validators=[
+            DataRequired(_l("Choose a password.")), _new_password]),
+        PasswordField(_l("New password again"), validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords do not match."))]),
+    )
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, _l(msgid)) for key, msgid in ROLES.items()]
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
 def country_choices() -> list[SelectChoice]:
@@ -38,18 +84,9 @@ def country_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in countries]
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Your name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter your name.")), Length(max=120)])
-    email = EmailField(_l("Email address"), filters=[_strip], validators=[
-        DataRequired(_l("Enter your email address.")), Length(max=254), _email])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Choose a password.")),
-        Length(min=PASSWORD_MIN_LENGTH, max=200,
-               message=_l("Use at least %(num)d characters.", num=PASSWORD_MIN_LENGTH))])
-    confirm = PasswordField(_l("Password again"), validators=[
-        DataRequired(_l("Type the password again.")),
-        EqualTo("password", _l("The two passwords do not match."))])
+class OrganisationForm(FlaskForm):
+    """An organisation's details: registering one, creating another, or editing them."""
+
     organisation_name = StringField(_l("Organisation name"), filters=[_strip], validators=[
         DataRequired(_l("Enter your organisation's name.")), Length(max=200)])
     organisation_type = RadioField(
@@ -64,6 +101,18 @@ class RegisterForm(FlaskForm):
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
 
 
+class RegisterForm(OrganisationForm):
+    name = StringField(_l("Your name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your name.")), Length(max=120)])
+    email = EmailField(_l("Email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your email address.")), Length(max=254), _email])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Choose a password.")), _new_password])
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(_l("Type the password again.")),
+        EqualTo("password", _l("The two passwords do not match."))])
+
+
 class SignInForm(FlaskForm):
     email = EmailField(_l("Email address"), filters=[_strip], validators=[
         DataRequired(_l("Enter your email address."))])
@@ -72,8 +121,73 @@ class SignInForm(FlaskForm):
 
 
 class StartAssessmentForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     label = StringField(_l("Name this assessment"), filters=[_strip], validators=[
         DataRequired(_l("Give the assessment a name, such as “Annual review 2026”.")),
         Length(max=LABEL_MAX_LENGTH)])
     questionnaire = RadioField(_l("Questionnaire"), validators=[
         DataRequired(_l("Choose a questionnaire."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your email address.")), Length(max=254), _email])
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password."))])
+    password, confirm = new_password_fields()
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(_l("New email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your email address.")), Length(max=254), _email])
+    current = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password."))])
+
+
+class NameForm(FlaskForm):
+    name = StringField(_l("Your name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your name.")), Length(max=120)])
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=language_choices)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter an email address.")), Length(max=254), _email])
+    role = RadioField(_l("Role"), choices=role_choices, default="editor",
+                      validators=[DataRequired(_l("Choose a role."))])
+    locale = SelectField(_l("Language of the invitation"), choices=language_choices)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices)
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Your name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your name.")), Length(max=120)])
+    password, confirm = new_password_fields()
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it reopened?"), filters=[_strip], validators=[
+        DataRequired(_l("Say why the assessment is reopened: the log keeps it.")),
+        Length(max=REASON_MAX_LENGTH)])
+
+
+class DeleteAssessmentForm(FlaskForm):
+    label = StringField(_l("Type the assessment's name to confirm"), filters=[_strip],
+                        validators=[DataRequired(_l("Type the assessment's name."))])
+
+
+class SwitchOrganisationForm(FlaskForm):
+    organisation = IntegerField(validators=[InputRequired()])

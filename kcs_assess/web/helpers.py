@@ -13,10 +13,14 @@ from flask_babel import (
     get_locale,
     ngettext,
 )
+from flask_login import current_user
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
+from ..domain.wizard import NOTHING_STORED
 from ..i18n import LANGUAGES, Translator, direction
+from ..models import Organisation
+from ..services import access
 
 
 class TranslatedLabels(Mapping[str, str]):
@@ -41,6 +45,24 @@ STATUS_LABELS = TranslatedLabels(labels.STEP_STATUSES)
 ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
 TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
+ROLE_LABELS = TranslatedLabels(labels.ROLES)
+ROLE_DESCRIPTIONS = TranslatedLabels(labels.ROLE_DESCRIPTIONS)
+
+
+def current_organisation() -> Organisation | None:
+    """Return the organisation this browser's pages are about (the user's choice, else the
+    first by name), or None for a visitor or a user who belongs to none."""
+    if not current_user.is_authenticated:
+        return None
+    places = access.places(current_user)
+    found = g.get("user_session")
+    if found is not None and found.organisation_id in places:
+        return places[found.organisation_id].organisation
+    return next(iter(places.values())).organisation if places else None
+
+
+def user_places() -> list[access.Place]:
+    return list(access.places(current_user).values()) if current_user.is_authenticated else []
 
 
 def translator() -> Translator:
@@ -49,9 +71,10 @@ def translator() -> Translator:
     Flask-Babel's gettext walks several context proxies per call; a wizard page looks up
     hundreds of strings, so the web layer resolves the language once per request.
     """
+    locale = str(get_locale())  # per request, or the language a mail is forced into
     cached = g.get("kcs_translator")
-    if cached is None:
-        cached = g.kcs_translator = Translator.for_locale(str(get_locale()))
+    if cached is None or cached.locale != locale:
+        cached = g.kcs_translator = Translator.for_locale(locale)
     return cached
 
 
@@ -139,6 +162,13 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "ASSESSMENT_STATUS_LABELS": ASSESSMENT_STATUS_LABELS,
         "TIER_LABELS": TIER_LABELS,
         "ORGANISATION_TYPE_LABELS": ORGANISATION_TYPE_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "ROLE_DESCRIPTIONS": ROLE_DESCRIPTIONS,
+        "current_organisation": current_organisation,
+        "user_places": user_places,
+        "NOTHING_STORED": NOTHING_STORED,
+        "browser_text": browser_text,
+        "audit_text": audit_text,
         "LANGUAGES": LANGUAGES,
         "qtext": qtext,
         "score_text": score_text,
@@ -148,3 +178,72 @@ def template_globals(static_version: str) -> dict[str, Any]:
 
 def template_filters() -> dict[str, Any]:
     return {"date": format_date, "datetime": format_datetime}
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
+             ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))
+
+
+def browser_text(user_agent: str) -> str:
+    """Name a browser from its user agent, as the list of signed-in browsers shows it."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    t = translator()
+    if browser and system:
+        return t.gettext("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or t.gettext("An unknown browser")
+
+
+def audit_text(event: Any) -> str:
+    """Say what an audit event records, in the reader's language."""
+    t = translator()
+    d = event.details or {}
+
+    def role(key: str | None) -> str:
+        return t.gettext(labels.ROLES[key]) if key in labels.ROLES else str(key)
+
+    texts = {
+        "signed_in": lambda: t.gettext("Signed in"),
+        "sign_in_failed": lambda: t.gettext("A sign-in with a wrong password"),
+        "signed_out_everywhere": lambda: t.gettext("Signed out in every browser"),
+        "session_ended": lambda: t.gettext("Signed out one browser"),
+        "password_changed": lambda: t.gettext("Changed the password"),
+        "password_reset": lambda: t.gettext("Reset the password with an emailed link"),
+        "email_changed": lambda: t.gettext("Changed the email address"),
+        "organisation_created": lambda: t.gettext("Created the organisation"),
+        "organisation_updated": lambda: t.gettext("Changed the organisation's details"),
+        "member_role_changed": lambda: t.gettext(
+            "Changed the role of %(member)s from %(old)s to %(new)s",
+            member=d.get("member", ""), old=role(d.get("old")), new=role(d.get("new"))),
+        "member_removed": lambda: t.gettext("Removed %(member)s (%(role)s)",
+                                            member=d.get("member", ""), role=role(d.get("role"))),
+        "member_left": lambda: t.gettext("Left the organisation"),
+        "invitation_created": lambda: t.gettext("Invited %(email)s as %(role)s",
+                                                email=d.get("email", ""),
+                                                role=role(d.get("role"))),
+        "invitation_renewed": lambda: t.gettext("Made a new invitation link for %(email)s",
+                                                email=d.get("email", "")),
+        "invitation_revoked": lambda: t.gettext("Revoked the invitation of %(email)s",
+                                                email=d.get("email", "")),
+        "invitation_accepted": lambda: t.gettext("Accepted an invitation and joined as %(role)s",
+                                                 role=role(d.get("role"))),
+        "assessment_started": lambda: t.gettext("Started the assessment “%(label)s”",
+                                                label=d.get("label", "")),
+        "assessment_submitted": lambda: t.gettext("Submitted the assessment “%(label)s”",
+                                                  label=d.get("label", "")),
+        "assessment_reopened": lambda: t.gettext(
+            "Reopened the assessment “%(label)s”: %(reason)s", label=d.get("label", ""),
+            reason=d.get("reason", "")),
+        "assessment_deleted": lambda: t.gettext("Deleted the assessment “%(label)s”",
+                                                label=d.get("label", "")),
+        "exported": lambda: t.gettext("Downloaded “%(label)s” as %(format)s (%(language)s)",
+                                      label=d.get("label", ""),
+                                      format=str(d.get("format", "")).upper(),
+                                      language=LANGUAGES.get(d.get("language", ""), "")),
+    }
+    text = texts.get(event.action)
+    return text() if text else event.action

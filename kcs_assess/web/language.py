@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, request, session
 from flask_login import current_user
 
 from ..i18n import LANGUAGES
-from ..services import accounts
+from ..services import accounts, transaction
 from .auth import safe_next
 
 bp = Blueprint("language", __name__)
@@ -19,5 +19,6 @@ def choose():
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
-        accounts.set_locale(current_user, locale)
+        with transaction.write():
+            accounts.set_locale(current_user, locale)
     return redirect(safe_next(request.form.get("next")))

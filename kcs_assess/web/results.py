@@ -11,31 +11,36 @@ from flask_login import current_user, login_required
 
 from ..domain.scoring import score
 from ..i18n import LANGUAGES
-from ..models import Assessment
-from ..services import assessments, reports
+from ..services import access, assessments, audit, reports, transaction
 from ..services.questionnaires import catalogue
 
 bp = Blueprint("results", __name__)
 
 
-@bp.route("/assessments/<int:assessment_id>/results")
+@bp.route("/assessments/<id:assessment_id>/results")
 @login_required
 def show(assessment_id: int):
-    assessment = _assessment(assessment_id)
+    assessment = access.load_assessment(current_user, assessment_id, "read")
     recorded = assessments.recorded(assessment)
     questionnaire = assessments.questionnaire_for(assessment)
     return render_template("results/show.html", assessment=assessment,
                            questionnaire=questionnaire, recorded=recorded,
-                           result=score(questionnaire, recorded.answers))
+                           result=score(questionnaire, recorded.answers),
+                           can_manage=access.can(current_user, assessment.organisation_id,
+                                                 "manage"))
 
 
-@bp.route("/assessments/<int:assessment_id>/plan.pdf")
+@bp.route("/assessments/<id:assessment_id>/plan.pdf")
 @login_required
 def plan_pdf(assessment_id: int):
     """The results and plan as a PDF, in any shipped language (?lang=), whatever the page's."""
-    assessment = _assessment(assessment_id)
+    assessment = access.load_assessment(current_user, assessment_id, "read")
     locale = _language()
     pdf = reports.plan_pdf(assessment, locale, datetime.datetime.now(datetime.UTC).date())
+    with transaction.write():  # an export: the organisation's log says who took a copy
+        audit.record(current_user, "exported", organisation_id=assessment.organisation_id,
+                     object_type="assessment", object_id=assessment.id,
+                     label=assessment.label, format="pdf", language=locale)
     return _pdf(pdf, f"{_slug(assessment.label)}-{locale}.pdf")
 
 
@@ -48,13 +53,6 @@ def blank_pdf(questionnaire_id: str):
     locale = _language()
     return _pdf(reports.blank_pdf(questionnaire, locale),
                 f"{questionnaire.id}-{questionnaire.version}-{locale}.pdf")
-
-
-def _assessment(assessment_id: int) -> Assessment:
-    assessment = assessments.for_user(current_user, assessment_id)
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
 def _language() -> str:

@@ -39,8 +39,11 @@ class _QuietHandler(WSGIRequestHandler):
 class LiveServer:
     """The app served by werkzeug in a background thread, on one SQLite file."""
 
+    running: dict[str, LiveServer] = {}  # by base URL, for helpers that know only the URL
+
     def __init__(self, database: Path) -> None:
         self.database = database
+        self.mail_folder = database.parent / "mail"  # the same across restarts
         self.port = 0
         self.errors: list[BaseException] = []  # exceptions the app raised while serving
         self._server: BaseWSGIServer | None = None
@@ -55,9 +58,10 @@ class LiveServer:
 
     def start(self) -> None:
         assert self._server is None, "the server is running already"
-        self._app = make_app(f"sqlite:///{self.database}")
+        self._app = make_app(f"sqlite:///{self.database}", MAIL_FOLDER=str(self.mail_folder))
         self._server = self._bind(self._record_errors(self._app))
         self.port = self._server.server_port
+        LiveServer.running[self.url] = self
         self._track_connections(self._server)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05},
@@ -89,6 +93,14 @@ class LiveServer:
             db.session.remove()
             db.engine.dispose()
         self._app = None
+
+    def mailed_link(self, to: str, path: str) -> str:
+        """Return the newest link to path mailed to an address (mail goes to a folder here)."""
+        from conftest import link_in
+
+        found = [message for message in _messages(self.mail_folder) if message["To"] == to]
+        assert found, f"no mail to {to}"
+        return self.url + link_in(found[-1], path)
 
     def restart(self) -> None:
         """Serve the same database from a new app instance and a new server, same port."""
@@ -136,6 +148,14 @@ class LiveServer:
 
         server.get_request = get_request  # type: ignore[method-assign]
         server.shutdown_request = shutdown_request  # type: ignore[method-assign]
+
+
+def _messages(folder: Path) -> list[Any]:
+    import email
+    import email.policy
+
+    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(folder.glob("*.eml"))]
 
 
 @pytest.fixture

@@ -1,0 +1,74 @@
+"""Rate limits on the forms worth guessing at, in one table; the figures come from the config.
+
+Each app gets a limiter of its own (Flask-Limiter keeps its storage on the limiter object),
+in memory by default or shared by every worker and host through RATELIMIT_STORAGE_URI
+(e.g. redis://127.0.0.1:6379/0). A client over the limit gets the translated 429 page and a
+Retry-After header. Behind a proxy, set TRUSTED_PROXIES so the client's own address counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from ..services.accounts import normalise_email
+
+
+def by_address() -> str:
+    return get_remote_address()
+
+
+def by_email() -> str:
+    """Count per account: the address typed in the form, however it is capitalised."""
+    return "email:" + normalise_email(request.form.get("email", ""))
+
+
+def by_user() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def failed(response) -> bool:
+    """Count only attempts that did not succeed (a success redirects)."""
+    return response.status_code != 302
+
+
+@dataclass(frozen=True)
+class Rule:
+    setting: str  # the configuration key holding the limit, e.g. "10 per hour"
+    key: Callable[[], str] = by_address
+    only_failures: bool = False
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "auth.sign_in": (Rule("RATE_LIMIT_SIGN_IN_ADDRESS", only_failures=True),
+                     Rule("RATE_LIMIT_SIGN_IN_ACCOUNT", by_email, only_failures=True)),
+    "auth.register": (Rule("RATE_LIMIT_REGISTER"),),
+    "auth.confirm_registration": (Rule("RATE_LIMIT_TOKEN"),),
+    "auth.forgot_password": (Rule("RATE_LIMIT_RESET_ADDRESS"),
+                             Rule("RATE_LIMIT_RESET_ACCOUNT", by_email)),
+    "auth.reset_password": (Rule("RATE_LIMIT_TOKEN"),),
+    "teams.accept": (Rule("RATE_LIMIT_TOKEN"),),
+    "account.change_email": (Rule("RATE_LIMIT_PASSWORD_CHECK", by_user),),
+    "account.change_password": (Rule("RATE_LIMIT_PASSWORD_CHECK", by_user),),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its limiter and apply the table's limits to POSTs of its routes."""
+    limiter = Limiter(key_func=by_address, app=app)
+    for endpoint, rules in RULES.items():
+        view = app.view_functions[endpoint]
+        for rule in rules:
+            view = limiter.limit(_configured(rule.setting), key_func=rule.key, methods=["POST"],
+                                 deduct_when=failed if rule.only_failures else None)(view)
+        app.view_functions[endpoint] = view
+    app.extensions["kcs_limiter"] = limiter
+
+
+def _configured(setting: str) -> Callable[[], str]:
+    return lambda: current_app.config[setting]
