@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 import click
-from flask.cli import ScriptInfo
+from flask.cli import ScriptInfo, with_appcontext
 
 from .config import DEFAULT_QUESTIONNAIRE_DIR
 from .domain.catalogue import load_catalogue
@@ -60,6 +60,23 @@ def _fail(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     raise SystemExit(1)
+
+
+@click.group("accounts")
+def accounts() -> None:
+    """Look after accounts and sessions."""
+
+
+@accounts.command("purge")
+@with_appcontext
+def accounts_purge() -> None:
+    """Delete expired sessions and links and unconfirmed registrations; safe to run from cron."""
+    from .services import accounts as service
+    from .services import transaction
+
+    with transaction.write():
+        counts = service.purge_expired()
+    click.echo(", ".join(f"{count} {what}" for what, count in counts.items()) + " deleted")
 
 
 @click.group("translate")

@@ -270,3 +270,79 @@ def member(client: FlaskClient) -> FlaskClient:
     """A client signed in as a newly registered focal point of an NGO."""
     assert register(client).status_code == 302
     return client
+
+
+class Outbox:
+    """An SMTP server on 127.0.0.1 (aiosmtpd), keeping every message it receives."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        outbox = self
+
+        class Keep:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802
+                outbox.messages.append(email.message_from_bytes(
+                    envelope.original_content, policy=email.policy.default))
+                return "250 OK"
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages: list[email.message.EmailMessage] = []
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+
+    @property
+    def config(self) -> dict[str, object]:
+        return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_SECURITY": "none",
+                "MAIL_SENDER": "KCS Assess <kcs@example.org>"}
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp() -> Iterator[Outbox]:
+    outbox = Outbox()
+    outbox.controller.start()
+    try:
+        yield outbox
+    finally:
+        outbox.controller.stop()
+
+
+def invite(admin: FlaskClient, email_address: str, role: str = "editor",
+           locale: str = "en") -> str:
+    """Invite someone to the admin's current organisation; return the link's path shown."""
+    organisation_id = current_organisation_id(admin)
+    response = post(admin, f"/organisations/{organisation_id}/invitations",
+                    {"email": email_address, "role": role, "locale": locale})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    match = re.search(r'id="invitation-link"[^>]*value="https?://[^/"]+(/invitations/[^"]+)"',
+                      response.get_data(as_text=True))
+    assert match, "the invitation link is not shown"
+    return match.group(1)
+
+
+def accept_invitation(client: FlaskClient, link: str, name: str = "Fatima Ndiaye"):
+    """Accept an invitation as someone without an account: create it and join."""
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return post_with_page_token(client, link, page.get_data(as_text=True), {
+        "name": name, "password": PASSWORD, "confirm": PASSWORD})
+
+
+def colleague(app: Flask, admin: FlaskClient, email_address: str, role: str) -> FlaskClient:
+    """Return a new browser signed in as a colleague invited with a role."""
+    other = app.test_client()
+    assert accept_invitation(other, invite(admin, email_address, role)).status_code == 302
+    return other
+
+
+def current_organisation_id(client: FlaskClient) -> int:
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'href="/organisations/(\d+)" class="org-link"', html)
+    assert match, "no organisation in the header"
+    return int(match.group(1))

@@ -84,12 +84,18 @@ def confirm_registration(token: str) -> User | None:
                        .where(PendingRegistration.email == pending.email))
     if find_user(pending.email) is not None:
         raise EmailTaken(pending.email)
-    user = User(email=pending.email, name=pending.name, locale=pending.locale,
-                password_hash=pending.password_hash)
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(pending.email, pending.name, pending.locale, pending.password_hash)
     create_organisation(user, pending.organisation_name, pending.organisation_type,
                         pending.country)
+    return user
+
+
+def create_user(email: str, name: str, locale: str | None, password_hash: str) -> User:
+    """Add an account whose address is known to be its owner's (confirmed, or invited)."""
+    user = User(email=normalise_email(email), name=name.strip(), locale=locale,
+                password_hash=password_hash)
+    db.session.add(user)
+    db.session.flush()
     return user
 
 
@@ -247,3 +253,15 @@ def confirm_email_change(token: str) -> User | None:
     found.user.email = found.email
     audit.record(found.user, "email_changed", object_type="user", object_id=found.user_id)
     return found.user
+
+
+def purge_expired() -> dict[str, int]:
+    """Delete expired sessions, links and registrations never confirmed (run from cron)."""
+    now = utcnow()
+    return {
+        "sessions": sessions.purge(now),
+        "links": db.session.execute(delete(UserToken).where(
+            (UserToken.expires_at <= now) | UserToken.used_at.is_not(None))).rowcount,
+        "registrations": db.session.execute(delete(PendingRegistration).where(
+            PendingRegistration.expires_at <= now)).rowcount,
+    }

@@ -76,6 +76,7 @@ def folder() -> Path:
 
 def _email(message: Message, config: Any) -> EmailMessage:
     email = EmailMessage()
+    email.set_content(message.body)  # first: it clears every Content-* header
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message.to
     email["Subject"] = message.subject
@@ -84,7 +85,6 @@ def _email(message: Message, config: Any) -> EmailMessage:
                                      .strip("> ") or None)
     email["Content-Language"] = message.locale.replace("_", "-")
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body)
     return email
 
 

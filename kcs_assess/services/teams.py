@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import ROLES, Invitation, Membership, Organisation, User, utcnow
 from . import access, audit, mail, passwords
-from .accounts import find_user, normalise_email
+from .accounts import create_user, find_user, normalise_email
 from .tokens import new_token, token_hash
 
 INVITATION_VALID = timedelta(days=7)
@@ -224,10 +224,7 @@ def accept_with_new_account(invitation: Invitation, *, name: str, password: str,
     _check_usable(invitation)
     if find_user(invitation.email) is not None:
         raise WrongAccount(invitation.email)
-    user = User(email=invitation.email, name=name.strip(), locale=locale,
-                password_hash=passwords.hash_password(password))
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(invitation.email, name, locale, passwords.hash_password(password))
     accept(user, invitation)
     return user
 
