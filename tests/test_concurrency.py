@@ -47,19 +47,12 @@ def test_simultaneous_saves_of_one_question_never_fail_nor_mix(app, member):
         forms = [shown_form(client, assessment) for client in browsers]
         start = threading.Barrier(len(browsers))
         statuses: list[int] = []
-        posted: list[tuple[str, str]] = []
-
-        def save(client, form: dict[str, str], number: int) -> None:
-            value = ("yes", "partly", "no", "unknown")[number % 4]
-            note = f"round {round_number}, save {number}"
-            posted.append((value, note))
-            start.wait()
-            response = client.post(step_url(assessment), data={
-                **form, "answer-PL1.1": value, "note-PL1.1": note, "go": "later"})
-            statuses.append(response.status_code)
-
-        threads = [threading.Thread(target=save, args=(client, form, number))
-                   for number, (client, form) in enumerate(zip(browsers, forms, strict=True))]
+        posted = [(("yes", "partly", "no", "unknown")[number % 4],
+                   f"round {round_number}, save {number}") for number in range(len(browsers))]
+        threads = [threading.Thread(target=_save, args=(
+            client, assessment, {**form, "answer-PL1.1": value, "note-PL1.1": note},
+            start, statuses)) for client, form, (value, note) in zip(
+                browsers, forms, posted, strict=True)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -68,6 +61,12 @@ def test_simultaneous_saves_of_one_question_never_fail_nor_mix(app, member):
         assert 302 in statuses
         value, note, _revision = stored(app, assessment)["PL1.1"]
         assert (value, note) in posted  # one save's answer with that same save's note
+
+
+def _save(client, assessment: int, form: dict[str, str], start: threading.Barrier,
+          statuses: list[int]) -> None:
+    start.wait()  # every browser posts at the same moment
+    statuses.append(client.post(step_url(assessment), data={**form, "go": "later"}).status_code)
 
 
 def test_a_stale_page_does_not_revert_a_colleagues_answers_or_erase_their_notes(app, member):
