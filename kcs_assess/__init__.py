@@ -46,9 +46,12 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the tables must be known to Flask-Migrate)
     from .services import passwords, transaction
 
+    from .web import hygiene
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
+    hygiene.init_app(app)  # before the CSRF check, which would blame the form's age
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import (
 
 from ..domain.wizard import InvalidSubmission
 from ..services import access, transaction
+from . import hygiene
 
 
 class BadSubmission(BadRequest):
@@ -67,6 +68,15 @@ def register(app: Flask) -> None:
         return _page(400, _("The form could not be accepted"), _(
             "The form had expired or did not come from this site. Nothing was saved. "
             "Go back, reload the page and try again."))
+
+    @app.errorhandler(hygiene.UnreadableInput)
+    def unreadable_input(error: hygiene.UnreadableInput):
+        reasons = {
+            "not_utf8": _("The form was not sent as UTF-8 text, so it cannot be read."),
+            "nul": _("The form contained a character that cannot be stored (NUL)."),
+        }
+        return _page(400, _("The form could not be accepted"),
+                     _("%(reason)s Nothing was saved.", reason=reasons[error.reason]))
 
     @app.errorhandler(BadSubmission)
     def bad_submission(error: BadSubmission):
