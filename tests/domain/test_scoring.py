@@ -104,6 +104,14 @@ def test_standard_with_nothing_included_is_not_assessed_not_zero():
     assert res.score == standard(res, "policy").score == 0
 
 
+def test_a_standard_not_assessed_does_not_count_in_the_overall():
+    # policy all yes (100), people not started: the overall is 100, not (100 + 0) / 2 = 50.
+    res = score(QUESTIONNAIRE, {"P1": "yes", "P2": "yes", "P3": "yes", "C1": "no"})
+    assert not standard(res, "people").assessed
+    assert res.score == 100
+    assert res.level.key == "l3"
+
+
 def test_nothing_answered_gives_no_overall_score():
     res = score(QUESTIONNAIRE, {})
     assert res.score is None and res.level is None
