@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, replace
 
-from babel.dates import format_date
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Result
+from ..i18n import format_day
 from ..labels import ANSWERS, ASSESSMENT_STATUSES, SEVERITIES, TIERS
 from .chart import Bar, ScoreChart
 from .document import (
@@ -280,4 +280,4 @@ class _PlanBuilder:
         return self.t.score(value)
 
     def date(self, value: datetime.date) -> str:
-        return format_date(value, format="long", locale=self.report.locale)
+        return format_day(value, self.report.locale)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from flask import g, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    get_locale,
-    ngettext,
-)
+from flask_babel import get_locale, ngettext
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
-from ..i18n import LANGUAGES, Translator, direction
+from ..i18n import LANGUAGES, Translator, direction, format_day, format_moment
 
 
 class TranslatedLabels(Mapping[str, str]):
@@ -146,5 +142,13 @@ def template_globals(static_version: str) -> dict[str, Any]:
     }
 
 
+def day_text(value: date) -> str:
+    return format_day(value, str(get_locale()))
+
+
+def moment_text(value: datetime) -> str:
+    return format_moment(value, str(get_locale()))
+
+
 def template_filters() -> dict[str, Any]:
-    return {"date": format_date, "datetime": format_datetime}
+    return {"date": day_text, "datetime": moment_text}

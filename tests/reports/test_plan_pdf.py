@@ -49,9 +49,9 @@ def test_cover_names_the_organisation_assessment_questionnaire_date_and_language
     assert rows["Assessment"] == [LABEL]
     assert rows["Questionnaire"] == ["Safeguarding quick check, version 2026.1"]
     assert rows["Status"] == ["Submitted"]
-    assert rows["Submitted on"] == ["March 14, 2026"]
+    assert rows["Submitted on"] == ["14 March 2026"]
     assert rows["Language"] == ["English"]
-    assert rows["Generated on"] == ["March 20, 2026"]
+    assert rows["Generated on"] == ["20 March 2026"]
     assert "Results and improvement plan" in [line.text for line in cover]
 
 
@@ -164,7 +164,7 @@ def test_a_draft_is_provisional_and_its_minimum_requirements_not_known_yet() -> 
     assert ("Provisional: this assessment is still a draft. The scores count the answered "
             "questions only.") in text
     assert "Minimum requirements: not known yet, some are still unanswered." in text
-    assert "Draft as of March 20, 2026" in text
+    assert "Draft as of 20 March 2026" in text
     assert "QAC1.1 Are allegations investigated promptly by trained people who are " \
            "independent of those involved? Answer: Not answered" in text
 
