@@ -46,7 +46,8 @@ def full_plan() -> PlanReport:
     return PlanReport(
         organisation_name="Safe Futures Mali", assessment_label="Annual review 2026",
         questionnaire=questionnaire, result=result, answers=answers, notes=notes,
-        submitted=True, date=today, generated_on=today,
+        submitted=True, date=today, generated_on=today, country="ML",
+        submitted_by="Amina Diallo",
     )
 
 

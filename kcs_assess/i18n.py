@@ -27,6 +27,11 @@ def direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).language in RIGHT_TO_LEFT else "ltr"
 
 
+def country_name(code: str, locale: str) -> str:
+    """Return a country's name in a language, from its ISO 3166-1 alpha-2 code."""
+    return Locale.parse(locale).territories.get(code.upper(), code)
+
+
 def format_day(value: datetime.date, locale: str) -> str:
     """Show a day with the month's name, in the order the language uses: "1 December 2026".
 

@@ -85,6 +85,31 @@ def paragraphs(text: str) -> list[str]:
     return LINE_BREAK.split(CONTROL.sub("", text))
 
 
+ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """Return user text as a first-strong isolate, to set inside other text.
+
+    Inside, the text takes the direction of its first letter (an English note keeps its full
+    stop at its end in an Arabic sentence); outside, nothing it holds (a right-to-left
+    override, say) reaches the words around it. The text's own isolates are balanced first:
+    a stray terminator would end ours early, an open initiator would take our terminator.
+    """
+    depth = 0
+    kept = []
+    for char in text:
+        if char in ISOLATE_INITIATORS:
+            depth += 1
+        elif char == POP_DIRECTIONAL_ISOLATE:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return FIRST_STRONG_ISOLATE + "".join(kept) + POP_DIRECTIONAL_ISOLATE * (depth + 1)
+
+
 def one_line(text: str) -> str:
     """Return text cleaned as paragraphs() does and joined on one line (for PDF metadata)."""
     return " ".join(paragraphs(text))

@@ -6,7 +6,8 @@ import datetime
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import score
-from ..models import Assessment
+from ..extensions import db
+from ..models import Assessment, User
 from ..reports.blank import build_blank_pdf
 from ..reports.plan import PlanReport, build_plan_pdf
 from . import assessments
@@ -27,8 +28,22 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
         submitted=assessment.submitted,
         date=submitted_at.date() if submitted_at else today,
         generated_on=today,
+        country=assessment.organisation.country,
+        submitted_by=submitted_by(assessment),
     )
     return build_plan_pdf(report, locale)
+
+
+def submitted_by(assessment: Assessment) -> str | None:
+    """Return the name of who submitted an assessment, or None for a draft or a deleted user.
+
+    Seam: assessments do not record their submitter yet, so the person who started it
+    stands in; once a submitted_by_id column exists, read that user here instead.
+    """
+    if not assessment.submitted or assessment.created_by_id is None:
+        return None
+    user = db.session.get(User, assessment.created_by_id)
+    return user.name if user else None
 
 
 _blank_pdfs: dict[tuple[str, str, str], bytes] = {}

@@ -37,6 +37,7 @@ STATUS_LABELS = TranslatedLabels(labels.STEP_STATUSES)
 ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
 TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
+PLAN_STATUS_LABELS = TranslatedLabels(labels.PLAN_STATUSES)
 
 
 def translator() -> Translator:
@@ -135,6 +136,7 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "ASSESSMENT_STATUS_LABELS": ASSESSMENT_STATUS_LABELS,
         "TIER_LABELS": TIER_LABELS,
         "ORGANISATION_TYPE_LABELS": ORGANISATION_TYPE_LABELS,
+        "PLAN_STATUS_LABELS": PLAN_STATUS_LABELS,
         "LANGUAGES": LANGUAGES,
         "qtext": qtext,
         "score_text": score_text,

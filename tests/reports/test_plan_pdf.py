@@ -132,7 +132,8 @@ def test_every_page_says_page_x_of_the_page_count(english_plan: PdfReader,
 
 def test_metadata_gives_title_author_subject_and_language(english_plan: PdfReader) -> None:
     metadata = english_plan.metadata
-    assert metadata.title == f"Results and improvement plan: {LABEL}"
+    # The label is isolated: whatever direction controls it holds stay inside it.
+    assert metadata.title == f"Results and improvement plan: \u2068{LABEL}\u2069"
     assert metadata.author == ORGANISATION
     assert metadata.subject == "Safeguarding quick check, version 2026.1"
     assert english_plan.trailer["/Root"]["/Lang"] == "en"
@@ -174,7 +175,7 @@ def test_a_plan_without_gaps_says_so() -> None:
     lines = all_lines(read(build_plan_pdf(plan_report(
         result=score(QUICK, answers), answers=answers, notes={}), "en")))
     text = text_of(lines)
-    assert "No gaps found: every answered question is fully in place." in text
+    assert "No gaps found: everything asked about is fully in place." in text
     assert "Minimum requirements met: every minimum requirement is in place." in text
     assert "Things to find out" not in text
 
@@ -190,7 +191,7 @@ def test_outline_links_each_section_to_the_page_it_starts_on(
     sections = [(entry.title, english_plan.get_destination_page_number(entry) + 1)
                 for entry in english_plan.outline if not isinstance(entry, list)]
     assert [title for title, _ in sections] == [
-        "Summary", "Standards", "Improvement plan", "Things to find out",
+        "Summary", "Standards", "Strengths", "Improvement plan", "Things to find out",
         "Appendix: answers and notes"]
     for title, page in sections:
         assert next(line.page for line in english_lines if line.text == title) == page
