@@ -89,6 +89,25 @@ def squares(reader: PdfReader, page_number: int, side: float) -> list[tuple[floa
     return found
 
 
+def images(reader: PdfReader, page_number: int) -> list[tuple[float, float, float, float]]:
+    """Return the (x, y, width, height) of each image drawn on a page, in page space."""
+    page = reader.pages[page_number - 1]
+    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack = []
+    found = []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+        elif operator == b"Do":
+            a, b, c, d, e, f = ctm  # an image fills the unit square of the current matrix
+            found.append((round(e, 1), round(f, 1), round(a, 1), round(d, 1)))
+    return found
+
+
 def row_of(lines: list[DrawnLine], line: DrawnLine) -> list[DrawnLine]:
     """Return the lines drawn on the same baseline as a line (a table row), left to right."""
     return sorted((other for other in lines if other.page == line.page and other.y == line.y),

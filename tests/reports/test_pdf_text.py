@@ -6,7 +6,7 @@ import arabic_reshaper
 from bidi import get_display
 
 from kcs_assess.reports.fonts import fonts
-from kcs_assess.reports.text import TextStyle, is_right_to_left, layout
+from kcs_assess.reports.text import TextStyle, is_right_to_left, isolated, layout
 
 STYLE = TextStyle(size=10)
 WIDE = 1000.0
@@ -79,3 +79,19 @@ def test_a_line_limit_ends_with_an_ellipsis_at_the_reading_end() -> None:
     [arabic] = drawn("سطر طويل من الكلمات " * 5, rtl=True, width=100, style=limited)
     assert arabic.startswith("…")
     assert arabic.endswith(seen("سطر"))
+
+
+def test_isolated_user_text_cannot_reach_the_words_after_it() -> None:
+    def shown(text: str) -> str:
+        return "".join(drawn(text, rtl=False)).replace("\u2068", "").replace("\u2069", "")
+
+    override, pop, right_to_left = "\u202e", "\u2069", "\u2067"
+    # Unisolated, the override turns the label after the name around too.
+    assert shown(f"Ab{override}cd · label") == f"Ab{override}lebal · dc"
+    assert shown(f"{isolated(f'Ab{override}cd')} · label") == f"Ab{override}dc · label"
+    # A stray terminator in the text would end the isolate early; an open one would take
+    # the isolate's own terminator: both are balanced first.
+    assert isolated("a\u2069b") == "\u2068ab\u2069"
+    assert isolated("a\u2067b") == "\u2068a\u2067b\u2069\u2069"
+    assert shown(isolated(f"A{pop}{override}cd") + " · label") == f"A{override}dc · label"
+    assert shown(isolated(f"A{right_to_left}{override}cd") + " · label").endswith(" · label")
