@@ -158,7 +158,8 @@ class TextBlock(Flowable):
         self.text = text
         self.style = style
         self.rtl = rtl
-        self.keepWithNext = keep_with_next
+        # Read by document.keep_headings_with_next, not ReportLab's keepWithNext (see there).
+        self.keep_with_next = keep_with_next
         self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
         self.outline_level = outline_level
@@ -216,7 +217,7 @@ class TextBlock(Flowable):
         """Return the first or the continued part of a split block (a new flowable, so it
         carries none of the layout engine's marks, such as having been postponed once)."""
         part = TextBlock(self.text, self.style, rtl=self.rtl,
-                         keep_with_next=continued and self.keepWithNext,
+                         keep_with_next=continued and self.keep_with_next,
                          outline_level=None if continued else self.outline_level)
         part._lines = lines
         part._laid_out_for = self._laid_out_for
