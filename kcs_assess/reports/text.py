@@ -12,8 +12,7 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 
 import arabic_reshaper
-from bidi import get_display
-from bidi.mirror import MIRRORED
+import icu
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
@@ -31,11 +30,6 @@ ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufd
 RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff"
                            r"\U0001e800-\U0001efff]")
 BIDI_CONTROL = re.compile(r"[\u200f\u202b\u202e\u2067\u2068]")
-# python-bidi's debug dump is a Rust `{:#?}` of unicode-bidi's BidiInfo; the text in it is
-# escaped, so these indented field lines cannot come from the text itself.
-LEVELS_START = "\n    levels: [\n"
-LEVELS_END = "\n    ],\n    paragraphs: ["
-NUMBER = re.compile(r"\d+")
 TRAILING_CLASSES = frozenset({"WS", "FSI", "LRI", "RLI", "PDI", "BN", "LRE", "RLE", "LRO",
                               "RLO", "PDF"})
 
@@ -250,7 +244,7 @@ def _prepare(paragraph: str, size: float, bold: bool, document_rtl: bool) -> _Pa
             paragraph = arabic_reshaper.reshape(paragraph)
         levels = embedding_levels(paragraph, rtl)
         paragraph = "".join(
-            MIRRORED.get(char, char) if level % 2 else char
+            mirrored(char) if level % 2 else char
             for char, level in zip(paragraph, levels, strict=True)
         )
     faces = _faces(paragraph, latin, arabic)
@@ -263,24 +257,27 @@ def _prepare(paragraph: str, size: float, bold: bool, document_rtl: bool) -> _Pa
 def embedding_levels(text: str, rtl: bool) -> tuple[int, ...]:
     """Return the resolved bidi embedding level of each character of one paragraph.
 
-    python-bidi's get_display reorders without mirroring brackets and exposes no levels, but
-    its debug output lists them (one per UTF-8 byte), computed by the same unicode-bidi code
-    with paired-bracket resolution. Resolving the whole paragraph, then reordering each line
-    (rules L1-L4), is what UAX #9 prescribes.
+    ICU's ubidi resolves them (UAX #9 with isolates and paired brackets; getLevels is its
+    public API). Resolving the whole paragraph, then reordering each line (rules L1-L4), is
+    what UAX #9 prescribes.
     """
-    dump = get_display(text, base_dir="R" if rtl else "L", debug=True)
-    start = dump.find(LEVELS_START)
-    end = dump.find(LEVELS_END, start)
-    per_byte = list(map(int, NUMBER.findall(dump, start, end))) if 0 <= start < end else []
-    if len(per_byte) != len(text.encode("utf-8")):
-        raise RuntimeError("python-bidi's debug output changed: no embedding levels found")
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(text), 1 if rtl else 0)
+    per_unit = bidi.getLevels()  # one per UTF-16 code unit
+    if len(per_unit) == len(text):
+        return tuple(per_unit)
     levels = []
     offset = 0
     for char in text:
-        levels.append(per_byte[offset])
-        code = ord(char)
-        offset += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        levels.append(per_unit[offset])
+        offset += 2 if ord(char) > 0xFFFF else 1
     return tuple(levels)
+
+
+@lru_cache(maxsize=256)
+def mirrored(char: str) -> str:
+    """Return the mirror image of a character drawn right to left ("(" for ")"), or itself."""
+    return icu.Char.charMirror(char)
 
 
 def visual_order(levels: Sequence[int], chars: str, rtl: bool) -> list[int]:
