@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -23,6 +25,33 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 
 def direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).language in RIGHT_TO_LEFT else "ltr"
+
+
+def country_name(code: str, locale: str) -> str:
+    """Return a country's name in a language, from its ISO 3166-1 alpha-2 code."""
+    return Locale.parse(locale).territories.get(code.upper(), code)
+
+
+def format_day(value: datetime.date, locale: str) -> str:
+    """Show a day with the month's name, in the order the language uses: "1 December 2026".
+
+    Numeric dates are read differently across countries (12/1 is 1 December or 12 January),
+    so every page and PDF shows this one form. A timestamp shows its UTC day, whatever the
+    machine's time zone.
+    """
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(datetime.UTC).date()
+    # English's long form puts the month first ("December 1, 2026"): day first like the rest.
+    pattern = "d MMMM y" if Locale.parse(locale).language == "en" else "long"
+    return format_date(value, pattern, locale=locale)
+
+
+def format_moment(value: datetime.datetime, locale: str) -> str:
+    """Show a UTC timestamp as its day (as format_day does) and a 24-hour UTC time."""
+    value = value.astimezone(datetime.UTC)
+    time = format_time(value, "HH:mm 'UTC'", tzinfo=datetime.UTC, locale=locale)
+    # The language's own glue between a date and a time ("{1}, {0}"; Arabic uses its comma).
+    return str(get_datetime_format("medium", locale=locale)).format(time, format_day(value, locale))
 
 
 @cache

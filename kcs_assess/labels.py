@@ -49,3 +49,14 @@ ROLE_DESCRIPTIONS = {
                 "delete an assessment"),
 }
 NOT_ASSESSED = N_("Not assessed")
+# What the improvement plan says when it has no action (scoring.Result.plan_status).
+PLAN_STATUSES = {
+    "nothing_answered": N_("Nothing has been answered yet, so there is no improvement plan "
+                           "yet. Answer the questions to see the gaps and what to do about "
+                           "them."),
+    "incomplete": N_("No gaps among the answers so far, but some questions are still "
+                     "unanswered: the plan is complete only when every question is answered."),
+    "nothing_scored": N_("Nothing could be scored: every question that applied was answered "
+                         "“Not applicable”."),
+    "no_gaps": N_("No gaps found: everything asked about is fully in place."),
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from conftest import post, register, sign_in, sign_out, start_assessment
 
-from kcs_assess.i18n import LANGUAGES, TRANSLATIONS_DIR
+from kcs_assess.i18n import LANGUAGES, TRANSLATIONS_DIR, format_day, format_moment
 
 SHIPPED = [code for code in LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
@@ -172,13 +173,51 @@ def test_the_wizard_speaks_the_chosen_language(client, locale: str, yes: str):
     assert f"> {yes}</label>" in page
 
 
-def test_dates_follow_the_language(client):
+FAR_EAST = "Etc/GMT-14"  # UTC+14: 23:30 UTC on 1 December is already 2 December there
+
+
+@pytest.fixture
+def far_east_clock(monkeypatch):
+    """Run a test on a machine whose local time zone is 14 hours ahead of UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", FAR_EAST)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+SAVED = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("locale", "day", "moment"), [
+    ("en", "1 December 2026", "1 December 2026, 23:30 UTC"),
+    ("fr", "1 décembre 2026", "1 décembre 2026, 23:30 UTC"),
+    ("es", "1 de diciembre de 2026", "1 de diciembre de 2026, 23:30 UTC"),
+    ("ar", "1 ديسمبر 2026", "1 ديسمبر 2026، 23:30 UTC"),
+])
+def test_one_date_form_per_language_with_the_month_named(far_east_clock, locale, day, moment):
+    assert format_day(SAVED, locale) == day
+    assert format_day(SAVED.date(), locale) == day
+    assert format_moment(SAVED, locale) == moment
+    # A timestamp in another zone shows the same UTC moment.
+    assert format_moment(SAVED.astimezone(timezone(timedelta(hours=-5))), locale) == moment
+
+
+def test_dates_follow_the_language(client, far_east_clock):
+    from sqlalchemy import update
+
+    from kcs_assess.extensions import db
+    from kcs_assess.models import Assessment
+
     choose_language(client, "fr")
     register(client)
-    start_assessment(client)
-    page = client.get("/").get_data(as_text=True)
-    from datetime import date
-
-    from babel.dates import format_date
-
-    assert format_date(date.today(), locale="fr") in page
+    assessment = start_assessment(client)
+    with client.application.app_context():
+        db.session.execute(update(Assessment).values(updated_at=SAVED))
+        db.session.commit()
+    listing = client.get("/").get_data(as_text=True)
+    overview = client.get(f"/assessments/{assessment}").get_data(as_text=True)
+    assert "<td>1 décembre 2026</td>" in listing
+    assert "dernier enregistrement\u00a0: 1 décembre 2026, 23:30 UTC" in overview

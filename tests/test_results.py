@@ -25,9 +25,9 @@ EXPECTED_ROWS = [
 ]
 
 
-def submitted_results(member) -> str:
+def submitted_results(member, pattern: dict[str, str] = PATTERN) -> str:
     assessment = start_assessment(member, "quick-check")
-    answer_all(member, assessment, QUICK, PATTERN)
+    answer_all(member, assessment, QUICK, pattern)
     response = post(member, f"/assessments/{assessment}/check")
     assert response.status_code == 302
     return member.get(response.headers["Location"]).get_data(as_text=True)
@@ -103,3 +103,63 @@ def test_a_draft_shows_provisional_results_with_not_assessed_standards(member):
     assert rows == [("Policy", "66"), ("People", "Not assessed"),  # 2 of 3, rounded down
                     ("Procedures", "Not assessed"), ("Accountability", "Not assessed")]
     assert "not known yet" in section(page, "minimum")
+
+
+def test_held_back_is_said_only_where_the_minimum_requirement_lowered_the_level(member):
+    # QPE2.1 (critical, weight 2) partly: People (0 + 2 + 1 + 0) / 7 = 42, Developing by its
+    # score alone, so nothing held it back; Procedures (83) is held at Developing by QPR1.1.
+    page = submitted_results(member, {**PATTERN, "QPE2.1": "partly"})
+    rows = dict(re.findall(r'<tr><th scope="row">(.*?)</th><td>\d+</td><td>(.*?)</td>', page))
+    assert text_of(rows["People"]) == "Developing"
+    assert text_of(rows["Procedures"]) == "Developing held back by a minimum requirement"
+    assert page.count("held back by a minimum requirement") == 1
+
+
+def test_an_unanswered_draft_offers_no_good_news(member):
+    assessment = start_assessment(member, "quick-check")
+    page = member.get(f"/assessments/{assessment}/results").get_data(as_text=True)
+    assert section(page, "plan-status") == (
+        "Nothing has been answered yet, so there is no improvement plan yet. Answer the "
+        "questions to see the gaps and what to do about them.")
+    assert "No gaps" not in page
+    assert 'id="top-priorities"' not in page and 'id="strengths"' not in page
+
+
+def test_a_partly_answered_draft_without_gaps_says_its_plan_is_not_complete(member):
+    assessment = start_assessment(member, "quick-check")
+    save(member, assessment, "policy", {q.id: "yes" for q in QUICK.standards[0].questions})
+    page = member.get(f"/assessments/{assessment}/results").get_data(as_text=True)
+    assert section(page, "plan-status") == (
+        "No gaps among the answers so far, but some questions are still unanswered: the plan "
+        "is complete only when every question is answered.")
+    assert "No gaps found" not in page
+    # The policy criteria answered yes throughout are strengths already.
+    assert section(page, "strengths") == "Policy and scope Policy Code of conduct Policy"
+
+
+def test_top_priorities_come_before_the_plan_critical_then_high(member):
+    page = submitted_results(member)
+    top = re.search(r'<ol class="priorities" id="top-priorities">(.*?)</ol>', page, re.S)
+    items = [text_of(item) for item in re.findall(r"<li>(.*?)</li>", top.group(1), re.S)]
+    assert [item.split()[0] for item in items] == ["Critical", "High"]
+    assert "QPR1.1" in items[0] and "1 month" in items[0]
+    assert "QPE1.1" in items[1] and "3 months" in items[1]
+    assert page.index('id="top-priorities"') < page.index('id="plan"')
+
+
+def test_strengths_are_the_criteria_fully_in_place(member):
+    assert section(submitted_results(member), "strengths") == (
+        "Code of conduct Policy Safe activities Procedures Investigation and records "
+        "Accountability Review and learning Accountability")
+
+
+def test_each_plan_item_shows_the_respondents_note(member):
+    assessment = start_assessment(member, "quick-check")
+    answer_all(member, assessment, QUICK, PATTERN)
+    people = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.standards[1].questions}
+    save(member, assessment, "people", people, {"QPE1.1": "Two files <checked>."})
+    page = member.get(f"/assessments/{assessment}/results").get_data(as_text=True)
+    plan = re.search(r'<table class="list plan" id="plan">(.*?)</table>', page, re.S).group(1)
+    row = next(row for row in re.findall(r"<tr>(.*?)</tr>", plan, re.S) if "QPE1.1" in row)
+    assert 'Note: <span class="note-text" dir="auto">Two files &lt;checked&gt;.</span>' in row
+    assert text_of(plan).count("Note:") == 1

@@ -6,9 +6,20 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .questionnaire import ANSWER_VALUES, SEVERITIES, Level, Question, Questionnaire, Standard
+from .questionnaire import (
+    ANSWER_VALUES,
+    SEVERITIES,
+    Criterion,
+    Level,
+    Question,
+    Questionnaire,
+    Standard,
+)
 
 GAP_ANSWERS = ("partly", "no", "unknown")
+# A board reads the few actions that matter most before the whole plan.
+TOP_PRIORITIES = 5
+TOP_SEVERITIES = ("critical", "high")
 # Sums of float weights can land a hair below a whole number (69.99999999999999 for 70).
 TOLERANCE = 1e-9
 
@@ -29,7 +40,8 @@ class StandardResult:
     standard: Standard
     score: float | None  # None: not assessed (no included answered question)
     level: Level | None
-    capped: bool  # the level was held at the second level by a critical question
+    capped: bool  # a critical question not answered yes holds the level at the second
+    held_back: bool  # the cap lowered the level: the score alone reaches a higher one
     framework: float | None
     practice: float | None
     status: str  # not_started | in_progress | done (over the visible questions)
@@ -53,6 +65,7 @@ class Result:
     plan: tuple[Gap, ...]
     unanswered: tuple[Question, ...]
     shown: frozenset[str]  # ids of the questions whose show_if holds
+    strengths: tuple[Strength, ...]  # in questionnaire order
 
     @property
     def complete(self) -> bool:
@@ -61,6 +74,44 @@ class Result:
 
     def for_standard(self, standard_id: str) -> StandardResult:
         return next(r for r in self.standards if r.standard.id == standard_id)
+
+    @property
+    def answered(self) -> int:
+        """Return how many included questions are answered so far."""
+        return sum(r.answered for r in self.standards)
+
+    @property
+    def plan_status(self) -> str:
+        """Return what an empty plan means, so that it is never shown as good news by mistake.
+
+        "gaps": the plan has actions; "nothing_answered": no question answered yet;
+        "incomplete": no gap among the answers so far, but some questions are unanswered;
+        "nothing_scored": every question answered, none of them scored (all not applicable);
+        "no_gaps": every question answered and every scored one fully in place.
+        """
+        if self.plan:
+            return "gaps"
+        if not self.answered:
+            return "nothing_answered"
+        if self.unanswered:
+            return "incomplete"
+        if self.score is None:
+            return "nothing_scored"
+        return "no_gaps"
+
+    @property
+    def top_priorities(self) -> tuple[Gap, ...]:
+        """Return the critical gaps, then the first high ones, at most TOP_PRIORITIES in all."""
+        return tuple(g for g in self.plan if g.severity in TOP_SEVERITIES)[:TOP_PRIORITIES]
+
+
+@dataclass(frozen=True)
+class Strength:
+    """A criterion fully in place: every included scored question answered yes."""
+
+    criterion: Criterion
+    standard: Standard
+    questions: tuple[Question, ...]  # the questions that counted, all answered yes
 
 
 def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, str]) -> list[Question]:
@@ -154,11 +205,14 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> Result:
                                 questionnaire.timeframes[severity]))
         unanswered_critical |= any(q.critical and q.id not in answers for q in shown)
         value = weighted_score(counted, answers)
+        level = None if value is None else level_for(questionnaire.levels, value, capped)
         standard_results.append(StandardResult(
             standard=standard,
             score=value,
-            level=None if value is None else level_for(questionnaire.levels, value, capped),
+            level=level,
             capped=capped,
+            held_back=level is not None
+            and level != level_for(questionnaire.levels, value, capped=False),
             framework=weighted_score([q for q in counted if q.tier == "framework"], answers),
             practice=weighted_score([q for q in counted if q.tier == "practice"], answers),
             status=_status(len(answered), len(shown)),
@@ -188,7 +242,24 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> Result:
         plan=tuple(gaps),
         unanswered=tuple(q for q in visible if q.id not in answers),
         shown=frozenset(visible_ids),
+        strengths=tuple(_strengths(questionnaire, visible_ids, answers)),
     )
+
+
+def _strengths(questionnaire: Questionnaire, visible_ids: set[str],
+               answers: Mapping[str, str]) -> list[Strength]:
+    """Return the criteria whose included questions are all answered and whose scored ones
+    (at least one, not applicable left out) are all yes."""
+    strengths = []
+    for standard in questionnaire.standards:
+        for criterion in standard.criteria:
+            shown = [q for q in criterion.questions if q.id in visible_ids]
+            if not shown or any(q.id not in answers for q in shown):
+                continue
+            counted = [q for q in shown if q.scored and answers[q.id] != "na"]
+            if counted and all(answers[q.id] == "yes" for q in counted):
+                strengths.append(Strength(criterion, standard, tuple(counted)))
+    return strengths
 
 
 def _status(answered: int, shown: int) -> str:

@@ -52,8 +52,10 @@ def build_blank_pdf(questionnaire: Questionnaire, locale: str) -> bytes:
         story.append(report.heading(
             t.questionnaire_text(standard.title, questionnaire.id, standard.id, "title")))
         if standard.description:
+            # An introduction, kept with the first question like the headings around it.
             story.append(report.text(t.questionnaire_text(
-                standard.description, questionnaire.id, standard.id, "description")))
+                standard.description, questionnaire.id, standard.id, "description"),
+                keep_with_next=True))
         for criterion in standard.criteria:
             story.append(report.heading(
                 t.questionnaire_text(criterion.title, questionnaire.id, criterion.id, "title"),

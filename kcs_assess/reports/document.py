@@ -13,7 +13,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import _listWrapOn
 
 from ..i18n import LANGUAGES, Translator, direction
 from .text import TextBlock, TextStyle, one_line
@@ -141,7 +151,7 @@ class Report:
         def page_number(page: int, pages: int) -> str:
             return t.gettext("Page %(page)d of %(pages)d", page=page, pages=pages)
 
-        document.build(story, canvasmaker=partial(
+        document.build(keep_headings_with_next(story), canvasmaker=partial(
             NumberedCanvas, footer=partial(self._draw_footer, footer, page_number)))
         return output.getvalue()
 
@@ -159,6 +169,61 @@ class Report:
             label.wrapOn(canvas, FRAME_WIDTH * 0.6, FOOTER_HEIGHT)
             left = PAGE_WIDTH - MARGIN - FRAME_WIDTH * 0.6 if self.rtl else MARGIN
             label.drawOn(canvas, left, top - 3 - height)
+
+
+def keep_headings_with_next(story: list[Flowable]) -> list[Flowable]:
+    """Return the story with a conditional page break before each run of headings.
+
+    A heading (a text block made with keep_with_next) then never ends a page: it moves to
+    the next one unless it fits together with the start of what follows. ReportLab's own
+    keepWithNext cannot do this: it binds a heading to the whole of what follows, so a long
+    table moves with its heading and leaves a near-empty page behind, and it binds nothing
+    to a KeepTogether, so the heading of a kept-together question stays behind alone.
+    """
+    result: list[Flowable] = []
+    held: list[Flowable] = []
+    for flowable in story:
+        if getattr(flowable, "keep_with_next", False):
+            held.append(flowable)
+            continue
+        if held:
+            result += [KeepWithStart(held, flowable), *held]
+            held = []
+        result.append(flowable)
+    return result + held
+
+
+class KeepWithStart(CondPageBreak):
+    """Start a new frame unless some flowables and the start of the next one fit here."""
+
+    def __init__(self, held: list[Flowable], following: Flowable):
+        super().__init__(0)
+        self.held = held
+        self.following = following
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        frame = self._doctemplateAttr("frame")
+        if frame is None or getattr(frame, "_atTop", False):
+            return 0, 0  # at the top of a page, moving on would not give more room
+        canvas = self.canv
+        self.height = sum(
+            flowable.getSpaceBefore() + flowable.wrapOn(canvas, availWidth, PAGE_HEIGHT)[1]
+            + flowable.getSpaceAfter() for flowable in self.held
+        ) + self.following.getSpaceBefore() + _start_height(self.following, canvas, availWidth)
+        return super().wrap(availWidth, availHeight)
+
+
+def _start_height(flowable: Flowable, canvas: Canvas, width: float) -> float:
+    """Return the height of the least of a flowable that may stand under a heading: two lines
+    of text, a table's header and first row, a kept-together group whole, else all of it."""
+    if isinstance(flowable, KeepTogether):
+        return _listWrapOn(flowable._content, width, canvas)[1]
+    height = flowable.wrapOn(canvas, width, PAGE_HEIGHT)[1]
+    if isinstance(flowable, TextBlock):
+        return min(height, 2 * flowable.line_height)
+    if isinstance(flowable, Table):
+        return sum(flowable._rowHeights[:flowable.repeatRows + 1])
+    return height
 
 
 class NumberedCanvas(Canvas):

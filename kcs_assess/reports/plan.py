@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, replace
 
-from babel.dates import format_date
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
 
 from ..domain.questionnaire import Question, Questionnaire
-from ..domain.scoring import Result
-from ..labels import ANSWERS, ASSESSMENT_STATUSES, SEVERITIES, TIERS
+from ..domain.scoring import Gap, Result
+from ..i18n import country_name, format_day
+from ..labels import ANSWERS, ASSESSMENT_STATUSES, PLAN_STATUSES, SEVERITIES, TIERS
 from .chart import Bar, ScoreChart
 from .document import (
     BAD,
@@ -29,7 +32,7 @@ from .document import (
     WARN,
     Report,
 )
-from .text import TextStyle
+from .text import TextStyle, isolated
 
 COVER_TOP = 150
 ORGANISATION = TextStyle(size=18, bold=True, colour=INK, leading=1.3, space_before=18)
@@ -37,6 +40,9 @@ LABEL = TextStyle(size=13, colour=INK, leading=1.3, space_after=24)
 SCORE = TextStyle(size=30, bold=True, colour=INK, leading=1.2)
 LEVEL = TextStyle(size=13, bold=True, colour=INK, space_after=8)
 NOTICE = replace(BODY, colour=WARN, bold=True, space_before=4, space_after=8)
+# A note beside its plan item stops after a few lines; the appendix gives it whole.
+PLAN_NOTE = replace(SMALL, max_lines=6)
+LOGO_BOX = (60 * mm, 25 * mm)  # width, height: the logo is scaled to fit, never stretched
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,9 @@ class PlanReport:
     submitted: bool
     date: datetime.date  # the submission date, or today for a draft
     generated_on: datetime.date
+    country: str  # the organisation's ISO 3166-1 alpha-2 code
+    submitted_by: str | None  # the name of who submitted it; None for a draft or unknown
+    logo: bytes | None = None  # the organisation's logo, already checked and re-encoded
 
 
 def build_plan_pdf(report: PlanReport, locale: str) -> bytes:
@@ -72,6 +81,7 @@ class _PlanBuilder:
             *self.cover(), PageBreak(),
             *self.summary(),
             *self.standards(),
+            *self.strengths(),
             *self.improvement_plan(),
             *self.find_out(),
             PageBreak(),
@@ -80,10 +90,11 @@ class _PlanBuilder:
         return self.report.build(
             story,
             title=t.gettext("Results and improvement plan: %(label)s",
-                            label=self.plan.assessment_label),
+                            label=isolated(self.plan.assessment_label)),
             author=self.plan.organisation_name,
             subject=self.questionnaire_name(),
-            footer=f"{self.plan.organisation_name} · {self.plan.assessment_label}",
+            footer=f"{isolated(self.plan.organisation_name)} · "
+                   f"{isolated(self.plan.assessment_label)}",
         )
 
     def cover(self) -> list[Flowable]:
@@ -91,17 +102,27 @@ class _PlanBuilder:
         status = ASSESSMENT_STATUSES["submitted" if plan.submitted else "draft"]
         facts = [
             (t.gettext("Organisation"), plan.organisation_name),
+            (t.gettext("Country"), country_name(plan.country, self.report.locale)),
             (t.gettext("Assessment"), plan.assessment_label),
             (t.gettext("Questionnaire"), self.questionnaire_name()),
             (t.gettext("Status"), t.gettext(status)),
             # i18n: a label in the cover's table; the date is in the next cell.
             (t.gettext("Submitted on") if plan.submitted else t.gettext("Draft as of"),
              self.date(plan.date)),
+        ]
+        if plan.submitted and plan.submitted_by:
+            # i18n: a label in the cover's table; a person's name is in the next cell.
+            facts.append((t.gettext("Submitted by"), plan.submitted_by))
+        facts += [
             (t.gettext("Language"), self.report.language_name),
             (t.gettext("Generated on"), self.date(plan.generated_on)),
+            (t.gettext("Method"), t.gettext(
+                "A self-assessment against the International Child Safeguarding Standards: "
+                "Yes counts 1, Partly 0.5, No and Don't know 0; each standard scores the "
+                "weighted mean of its answers, out of 100.")),
         ]
-        story: list[Flowable] = [
-            Spacer(1, COVER_TOP),
+        story: list[Flowable] = self.logo()
+        story += [
             text(t.gettext("Child safeguarding self-assessment"),
                  replace(SUBHEADING, colour=MUTED)),
             text(t.gettext("Results and improvement plan"), TITLE),
@@ -115,6 +136,18 @@ class _PlanBuilder:
         if not plan.submitted:
             story.append(text(self.provisional(), replace(NOTICE, space_before=16)))
         return story
+
+    def logo(self) -> list[Flowable]:
+        """Return the top of the cover: the logo scaled into its box, or the same space."""
+        if not self.plan.logo:
+            return [Spacer(1, COVER_TOP)]
+        box_width, box_height = LOGO_BOX
+        width, height = ImageReader(io.BytesIO(self.plan.logo)).getSize()
+        scale = min(box_width / width, box_height / height)
+        image = Image(io.BytesIO(self.plan.logo), width=width * scale, height=height * scale,
+                      hAlign="RIGHT" if self.report.rtl else "LEFT")
+        return [Spacer(1, COVER_TOP - box_height - 12), image,
+                Spacer(1, 12 + box_height - height * scale)]
 
     def summary(self) -> list[Flowable]:
         t, text, result = self.t, self.report.text, self.plan.result
@@ -150,6 +183,7 @@ class _PlanBuilder:
                 text(f"• {self.question_line(q)} ({self.answer(q.id)})", replace(BODY, colour=BAD))
                 for q in result.failing_critical
             ]
+        story += self.top_priorities()
         story += [
             self.report.heading(t.gettext("Scores by standard, out of 100"), SUBHEADING, 1),
             ScoreChart(self.report, [
@@ -168,7 +202,7 @@ class _PlanBuilder:
         for r in self.plan.result.standards:
             if r.level:
                 level = [text(self.level_title(r.level.key, r.level.title), CELL)]
-                if r.capped:
+                if r.held_back:
                     level.append(text(t.gettext("held back by a minimum requirement"), SMALL))
             else:
                 level = [text("–", CELL)]
@@ -187,31 +221,81 @@ class _PlanBuilder:
                  SMALL),
         ]
 
+    def top_priorities(self) -> list[Flowable]:
+        """Return the few actions a board reads first, above the chart of the summary page."""
+        t, text = self.t, self.report.text
+        gaps = self.plan.result.top_priorities
+        if not gaps:
+            return []
+        rows = [[self.severity_cell(gap),
+                 [text(self.question_text(gap.question, "action"), CELL),
+                  text(f"{gap.question.id} · {self.months(gap)}", SMALL)]]
+                for gap in gaps]
+        return [
+            self.report.heading(t.gettext("Top priorities"), SUBHEADING, 1),
+            text(t.gettext("The critical gaps first, then the first high ones; the improvement "
+                           "plan lists every action."), SMALL),
+            self.report.table(rows, [FRAME_WIDTH * 0.14, FRAME_WIDTH * 0.86],
+                              self.severity_backgrounds(gaps, first_row=0), header=False),
+        ]
+
+    def strengths(self) -> list[Flowable]:
+        t, text, questionnaire = self.t, self.report.text, self.questionnaire
+        strengths = self.plan.result.strengths
+        if not strengths:
+            return []
+        return [
+            self.report.heading(t.gettext("Strengths")),
+            text(t.gettext("These criteria are fully in place: every question that applies is "
+                           "answered “Yes”.")),
+            *(text("• " + t.gettext(
+                "%(criterion)s (%(standard)s)",
+                criterion=t.questionnaire_text(s.criterion.title, questionnaire.id,
+                                               s.criterion.id, "title"),
+                standard=self.standard_title(s.standard.id, s.standard.title)))
+              for s in strengths),
+        ]
+
     def improvement_plan(self) -> list[Flowable]:
         t, text = self.t, self.report.text
         story: list[Flowable] = [self.report.heading(t.gettext("Improvement plan"))]
-        if not self.plan.result.plan:
-            story.append(text(t.gettext(
-                "No gaps found: every answered question is fully in place.")))
+        result = self.plan.result
+        if not result.plan:
+            story.append(text(t.gettext(PLAN_STATUSES[result.plan_status])))
             return story
         rows: list[list] = [[text(name, HEADER_CELL) for name in (
             t.gettext("Priority"), t.gettext("Action"), t.gettext("Time frame"),
             t.gettext("Question"))]]
-        cell_styles = []
-        for row, gap in enumerate(self.plan.result.plan, start=1):
+        for gap in result.plan:
             question = gap.question
-            background, ink = SEVERITY_COLOURS[gap.severity]
-            cell_styles.append(("BACKGROUND", (0, row), (0, row), background))
+            cell = [text(self.question_line(question), CELL),
+                    text(f"({t.gettext(ANSWERS[gap.answer])})", SMALL)]
+            note = self.plan.notes.get(question.id)
+            if note:
+                cell.append(text(f"{t.gettext('Note:')} {isolated(note)}", PLAN_NOTE))
             rows.append([
-                text(t.gettext(SEVERITIES[gap.severity]), replace(HEADER_CELL, colour=ink)),
+                self.severity_cell(gap),
                 text(self.question_text(question, "action"), CELL),
-                text(t.ngettext("%(num)d month", "%(num)d months", gap.timeframe_months), CELL),
-                [text(self.question_line(question), CELL),
-                 text(f"({t.gettext(ANSWERS[gap.answer])})", SMALL)],
+                text(self.months(gap), CELL),
+                cell,
             ])
         story.append(self.report.table(
-            rows, [FRAME_WIDTH * share for share in (0.14, 0.4, 0.13, 0.33)], cell_styles))
+            rows, [FRAME_WIDTH * share for share in (0.14, 0.4, 0.13, 0.33)],
+            self.severity_backgrounds(result.plan, first_row=1)))
         return story
+
+    def severity_cell(self, gap: Gap) -> Flowable:
+        ink = SEVERITY_COLOURS[gap.severity][1]
+        return self.report.text(self.t.gettext(SEVERITIES[gap.severity]),
+                                replace(HEADER_CELL, colour=ink))
+
+    @staticmethod
+    def severity_backgrounds(gaps: tuple[Gap, ...], first_row: int) -> list[tuple]:
+        return [("BACKGROUND", (0, row), (0, row), SEVERITY_COLOURS[gap.severity][0])
+                for row, gap in enumerate(gaps, start=first_row)]
+
+    def months(self, gap: Gap) -> str:
+        return self.t.ngettext("%(num)d month", "%(num)d months", gap.timeframe_months)
 
     def find_out(self) -> list[Flowable]:
         t, text = self.t, self.report.text
@@ -280,4 +364,4 @@ class _PlanBuilder:
         return self.t.score(value)
 
     def date(self, value: datetime.date) -> str:
-        return format_date(value, format="long", locale=self.report.locale)
+        return format_day(value, self.report.locale)

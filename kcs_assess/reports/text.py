@@ -12,8 +12,7 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 
 import arabic_reshaper
-from bidi import get_display
-from bidi.mirror import MIRRORED
+import icu
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
@@ -31,11 +30,6 @@ ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufd
 RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff"
                            r"\U0001e800-\U0001efff]")
 BIDI_CONTROL = re.compile(r"[\u200f\u202b\u202e\u2067\u2068]")
-# python-bidi's debug dump is a Rust `{:#?}` of unicode-bidi's BidiInfo; the text in it is
-# escaped, so these indented field lines cannot come from the text itself.
-LEVELS_START = "\n    levels: [\n"
-LEVELS_END = "\n    ],\n    paragraphs: ["
-NUMBER = re.compile(r"\d+")
 TRAILING_CLASSES = frozenset({"WS", "FSI", "LRI", "RLI", "PDI", "BN", "LRE", "RLE", "LRO",
                               "RLO", "PDF"})
 
@@ -83,6 +77,31 @@ def paragraphs(text: str) -> list[str]:
     """Split text into paragraphs, dropping control characters that have no visible form."""
     text = SURROGATE.sub("\ufffd", text.replace("\t", " "))
     return LINE_BREAK.split(CONTROL.sub("", text))
+
+
+ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """Return user text as a first-strong isolate, to set inside other text.
+
+    Inside, the text takes the direction of its first letter (an English note keeps its full
+    stop at its end in an Arabic sentence); outside, nothing it holds (a right-to-left
+    override, say) reaches the words around it. The text's own isolates are balanced first:
+    a stray terminator would end ours early, an open initiator would take our terminator.
+    """
+    depth = 0
+    kept = []
+    for char in text:
+        if char in ISOLATE_INITIATORS:
+            depth += 1
+        elif char == POP_DIRECTIONAL_ISOLATE:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return FIRST_STRONG_ISOLATE + "".join(kept) + POP_DIRECTIONAL_ISOLATE * (depth + 1)
 
 
 def one_line(text: str) -> str:
@@ -133,7 +152,8 @@ class TextBlock(Flowable):
         self.text = text
         self.style = style
         self.rtl = rtl
-        self.keepWithNext = keep_with_next
+        # Read by document.keep_headings_with_next, not ReportLab's keepWithNext (see there).
+        self.keep_with_next = keep_with_next
         self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
         self.outline_level = outline_level
@@ -191,7 +211,7 @@ class TextBlock(Flowable):
         """Return the first or the continued part of a split block (a new flowable, so it
         carries none of the layout engine's marks, such as having been postponed once)."""
         part = TextBlock(self.text, self.style, rtl=self.rtl,
-                         keep_with_next=continued and self.keepWithNext,
+                         keep_with_next=continued and self.keep_with_next,
                          outline_level=None if continued else self.outline_level)
         part._lines = lines
         part._laid_out_for = self._laid_out_for
@@ -224,7 +244,7 @@ def _prepare(paragraph: str, size: float, bold: bool, document_rtl: bool) -> _Pa
             paragraph = arabic_reshaper.reshape(paragraph)
         levels = embedding_levels(paragraph, rtl)
         paragraph = "".join(
-            MIRRORED.get(char, char) if level % 2 else char
+            mirrored(char) if level % 2 else char
             for char, level in zip(paragraph, levels, strict=True)
         )
     faces = _faces(paragraph, latin, arabic)
@@ -237,24 +257,27 @@ def _prepare(paragraph: str, size: float, bold: bool, document_rtl: bool) -> _Pa
 def embedding_levels(text: str, rtl: bool) -> tuple[int, ...]:
     """Return the resolved bidi embedding level of each character of one paragraph.
 
-    python-bidi's get_display reorders without mirroring brackets and exposes no levels, but
-    its debug output lists them (one per UTF-8 byte), computed by the same unicode-bidi code
-    with paired-bracket resolution. Resolving the whole paragraph, then reordering each line
-    (rules L1-L4), is what UAX #9 prescribes.
+    ICU's ubidi resolves them (UAX #9 with isolates and paired brackets; getLevels is its
+    public API). Resolving the whole paragraph, then reordering each line (rules L1-L4), is
+    what UAX #9 prescribes.
     """
-    dump = get_display(text, base_dir="R" if rtl else "L", debug=True)
-    start = dump.find(LEVELS_START)
-    end = dump.find(LEVELS_END, start)
-    per_byte = list(map(int, NUMBER.findall(dump, start, end))) if 0 <= start < end else []
-    if len(per_byte) != len(text.encode("utf-8")):
-        raise RuntimeError("python-bidi's debug output changed: no embedding levels found")
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(text), 1 if rtl else 0)
+    per_unit = bidi.getLevels()  # one per UTF-16 code unit
+    if len(per_unit) == len(text):
+        return tuple(per_unit)
     levels = []
     offset = 0
     for char in text:
-        levels.append(per_byte[offset])
-        code = ord(char)
-        offset += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        levels.append(per_unit[offset])
+        offset += 2 if ord(char) > 0xFFFF else 1
     return tuple(levels)
+
+
+@lru_cache(maxsize=256)
+def mirrored(char: str) -> str:
+    """Return the mirror image of a character drawn right to left ("(" for ")"), or itself."""
+    return icu.Char.charMirror(char)
 
 
 def visual_order(levels: Sequence[int], chars: str, rtl: bool) -> list[int]:

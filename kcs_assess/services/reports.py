@@ -27,8 +27,17 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
         submitted=assessment.submitted,
         date=submitted_at.date() if submitted_at else today,
         generated_on=today,
+        country=assessment.organisation.country,
+        submitted_by=submitted_by(assessment),
     )
     return build_plan_pdf(report, locale)
+
+
+def submitted_by(assessment: Assessment) -> str | None:
+    """Return the name of who submitted an assessment, or None for a draft or a deleted user."""
+    if not assessment.submitted or assessment.submitted_by is None:
+        return None
+    return assessment.submitted_by.name
 
 
 _blank_pdfs: dict[tuple[str, str, str], bytes] = {}

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from flask import g, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    get_locale,
-    ngettext,
-)
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.wizard import NOTHING_STORED
-from ..i18n import LANGUAGES, Translator, direction
+from ..i18n import LANGUAGES, Translator, direction, format_day, format_moment
 from ..models import Organisation
 from ..services import access
 
@@ -45,6 +41,7 @@ STATUS_LABELS = TranslatedLabels(labels.STEP_STATUSES)
 ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
 TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
+PLAN_STATUS_LABELS = TranslatedLabels(labels.PLAN_STATUSES)
 ROLE_LABELS = TranslatedLabels(labels.ROLES)
 ROLE_DESCRIPTIONS = TranslatedLabels(labels.ROLE_DESCRIPTIONS)
 
@@ -169,6 +166,7 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "NOTHING_STORED": NOTHING_STORED,
         "browser_text": browser_text,
         "audit_text": audit_text,
+        "PLAN_STATUS_LABELS": PLAN_STATUS_LABELS,
         "LANGUAGES": LANGUAGES,
         "qtext": qtext,
         "score_text": score_text,
@@ -176,8 +174,16 @@ def template_globals(static_version: str) -> dict[str, Any]:
     }
 
 
+def day_text(value: date) -> str:
+    return format_day(value, str(get_locale()))
+
+
+def moment_text(value: datetime) -> str:
+    return format_moment(value, str(get_locale()))
+
+
 def template_filters() -> dict[str, Any]:
-    return {"date": format_date, "datetime": format_datetime}
+    return {"date": day_text, "datetime": moment_text}
 
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),

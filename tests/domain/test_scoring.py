@@ -104,6 +104,14 @@ def test_standard_with_nothing_included_is_not_assessed_not_zero():
     assert res.score == standard(res, "policy").score == 0
 
 
+def test_a_standard_not_assessed_does_not_count_in_the_overall():
+    # policy all yes (100), people not started: the overall is 100, not (100 + 0) / 2 = 50.
+    res = score(QUESTIONNAIRE, {"P1": "yes", "P2": "yes", "P3": "yes", "C1": "no"})
+    assert not standard(res, "people").assessed
+    assert res.score == 100
+    assert res.level.key == "l3"
+
+
 def test_nothing_answered_gives_no_overall_score():
     res = score(QUESTIONNAIRE, {})
     assert res.score is None and res.level is None
@@ -140,6 +148,18 @@ def test_critical_question_not_yes_caps_its_standard_at_the_second_level():
 def test_cap_never_raises_a_lower_level():
     res = result(P1="no", P2="no", P3="no", P4="no")
     assert standard(res, "policy").level.key == "l0"
+
+
+def test_held_back_only_where_the_cap_lowered_the_level():
+    held = standard(result(P1="partly"), "policy")  # 90: Embedded by score, held at l1
+    assert held.capped and held.held_back
+    # 0.5 + 0 + 1 + 1 of 5 = 50: Developing by the score alone, the cap changes nothing.
+    not_lowered = standard(result(P1="partly", P2="no"), "policy")
+    assert not_lowered.score == pytest.approx(50) and not_lowered.level.key == "l1"
+    assert not_lowered.capped and not not_lowered.held_back
+    below = standard(result(P1="no", P2="no", P3="no", P4="no"), "policy")
+    assert below.capped and not below.held_back
+    assert not standard(result(), "policy").held_back
 
 
 def test_minimum_requirements_met_only_when_every_included_critical_is_yes():
@@ -246,3 +266,80 @@ def test_float_noise_does_not_drop_a_level():
     from kcs_assess.domain.scoring import level_for
 
     assert level_for(QUESTIONNAIRE.levels, 69.99999999999999, capped=False).key == "l2"
+
+
+def test_plan_status_never_calls_an_unanswered_assessment_free_of_gaps():
+    assert score(QUESTIONNAIRE, {}).plan_status == "nothing_answered"
+    assert score(QUESTIONNAIRE, {}).answered == 0
+    draft = score(QUESTIONNAIRE, {"E1": "yes", "E2": "yes"})
+    assert draft.plan == () and draft.plan_status == "incomplete"
+    assert draft.answered == 2
+    assert result().plan_status == "no_gaps"
+    assert result(E1="no").plan_status == "gaps"
+    assert score(QUESTIONNAIRE, {"E1": "no"}).plan_status == "gaps"  # a draft with a gap
+
+
+def test_plan_status_when_nothing_that_applied_is_scored():
+    only_na = parse_questionnaire("""\
+id: na
+version: "1"
+title: NA
+levels: [{min: 0, key: l0, title: L0}, {min: 50, key: l1, title: L1}]
+standards:
+  - id: s
+    title: S
+    criteria:
+      - id: s.a
+        title: A
+        questions:
+          - {id: Q1, text: t, help: h, tier: framework, allow_na: true, action: a}
+""")
+    res = score(only_na, {"Q1": "na"})
+    assert res.complete and res.plan == () and res.score is None
+    assert res.plan_status == "nothing_scored"
+
+
+PRIORITIES = parse_questionnaire("""\
+id: priorities
+version: "1"
+title: Priorities
+levels: [{min: 0, key: l0, title: L0}, {min: 50, key: l1, title: L1}]
+standards:
+  - id: s
+    title: S
+    criteria:
+      - id: s.a
+        title: A
+        questions:
+          - {id: M1, text: t, help: h, tier: framework, action: m}
+          - {id: H1, text: t, help: h, tier: framework, weight: 2, action: h}
+          - {id: H2, text: t, help: h, tier: framework, weight: 2, action: h}
+          - {id: H3, text: t, help: h, tier: framework, weight: 2, action: h}
+          - {id: C1, text: t, help: h, tier: framework, critical: true, action: c}
+          - {id: C2, text: t, help: h, tier: framework, critical: true, action: c}
+          - {id: C3, text: t, help: h, tier: framework, critical: true, action: c}
+""")
+
+
+def test_top_priorities_are_the_critical_gaps_then_the_first_high_ones_at_most_five():
+    answers = {q.id: "no" for q in PRIORITIES.questions}
+    top = score(PRIORITIES, answers).top_priorities
+    assert [g.question.id for g in top] == ["C1", "C2", "C3", "H1", "H2"]
+    only_medium = score(PRIORITIES, {**{q.id: "yes" for q in PRIORITIES.questions},
+                                     "M1": "no", "H1": "partly"})
+    assert len(only_medium.plan) == 2 and only_medium.top_priorities == ()
+    one_high = score(PRIORITIES, {**{q.id: "yes" for q in PRIORITIES.questions}, "H3": "no"})
+    assert [g.question.id for g in one_high.top_priorities] == ["H3"]
+
+
+def test_strengths_are_the_criteria_fully_in_place():
+    assert [(s.standard.id, s.criterion.id) for s in result().strengths] == [
+        ("policy", "policy.a"), ("people", "people.a")]
+    assert [s.criterion.id for s in result(E1="partly").strengths] == ["policy.a"]
+    # Not applicable and unscored questions are left out; the yes answers still count.
+    na = result(P3="na", C1="no")
+    assert [s.criterion.id for s in na.strengths] == ["policy.a", "people.a"]
+    assert [q.id for q in na.strengths[0].questions] == ["P1", "P2"]
+    # A criterion with a question still unanswered is not known to be fully in place.
+    assert [s.criterion.id for s in score(QUESTIONNAIRE, {"E1": "yes"}).strengths] == []
+    assert score(QUESTIONNAIRE, {}).strengths == ()

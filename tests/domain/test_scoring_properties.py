@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from flask import Flask
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from kcs_assess import create_app
@@ -418,8 +418,25 @@ def test_single_answer_standard_scores_its_answer_value(questionnaire, data) -> 
     assert result.score == pytest.approx(100 * ANSWER_VALUES[answer])
 
 
+# A standard whose only question is unscored is never assessed, so it must not count in
+# the overall score; random questionnaires hold one only now and then.
+WITH_A_STANDARD_NOT_ASSESSED = Questionnaire.from_dict({
+    "id": "not-assessed", "version": "1", "title": "Not assessed",
+    "levels": [{"key": "low", "min": 0, "title": "Low"},
+               {"key": "top", "min": 90, "title": "Top"}],
+    "standards": [
+        {"id": "S0", "title": "S0", "criteria": [{"id": "C0", "title": "C0", "questions": [
+            {"id": "Q1", "text": "?", "help": "", "tier": "framework", "scale": "standard"}]}]},
+        {"id": "S1", "title": "S1", "criteria": [{"id": "C1", "title": "C1", "questions": [
+            {"id": "Q2", "text": "?", "help": "", "tier": "framework", "scale": "standard",
+             "scored": False}]}]},
+    ],
+})
+
+
 @PROPERTY_SETTINGS
 @given(questionnaires)
+@example(WITH_A_STANDARD_NOT_ASSESSED)
 def test_answering_yes_everywhere_scores_exactly_100_at_the_top_level(questionnaire) -> None:
     """All "yes": every assessed standard and the overall score are 100, the highest level."""
     answers = {q.id: "yes" for q in questionnaire.questions}

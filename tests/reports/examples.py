@@ -40,13 +40,16 @@ LABEL = f"Baseline {MARKUP}"
 NOTES = {"QPL1.2": f"Scope {MARKUP}{RLM} agreed", "QPE1.1": "Two files checked\nthree missing"}
 DATE = datetime.date(2026, 3, 14)
 GENERATED = datetime.date(2026, 3, 20)
+COUNTRY = "ML"
+SUBMITTED_BY = "Amina Diallo"
 
 
 def plan_report(**changes: object) -> PlanReport:
     values: dict[str, object] = {
         "organisation_name": ORGANISATION, "assessment_label": LABEL, "questionnaire": QUICK,
         "result": score(QUICK, ANSWERS), "answers": ANSWERS, "notes": NOTES,
-        "submitted": True, "date": DATE, "generated_on": GENERATED,
+        "submitted": True, "date": DATE, "generated_on": GENERATED, "country": COUNTRY,
+        "submitted_by": SUBMITTED_BY,
     }
     values.update(changes)
     return PlanReport(**values)  # type: ignore[arg-type]

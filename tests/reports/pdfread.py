@@ -21,6 +21,7 @@ class DrawnLine:
     y: float  # its baseline, from the page's bottom edge
     text: str  # in visual order, left to right
     fonts: frozenset[str]
+    size: float = 0.0  # the font size of its first run
 
 
 def read(pdf: bytes) -> PdfReader:
@@ -38,8 +39,9 @@ def drawn_lines(reader: PdfReader, page_number: int) -> list[DrawnLine]:
     names = {name: str(font["/BaseFont"]) for name, font in embedded.items()}
     ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack = []
-    lines: list[tuple[float, float, list[str], set[str]]] = []
+    lines: list[tuple[float, float, list[str], set[str], list[float]]] = []
     font = None
+    size = 0.0
     for operands, operator in ContentStream(page.get_contents(), reader).operations:
         if operator == b"q":
             stack.append(ctm)
@@ -48,18 +50,20 @@ def drawn_lines(reader: PdfReader, page_number: int) -> list[DrawnLine]:
         elif operator == b"cm":
             ctm = _multiply(tuple(float(v) for v in operands), ctm)
         elif operator == b"Tf":
-            font = operands[0]
+            font, size = operands[0], float(operands[1])
         elif operator == b"Tm":
             x, y = float(operands[4]), float(operands[5])
             a, b, c, d, e, f = ctm
-            lines.append((a * x + c * y + e, b * x + d * y + f, [], set()))
+            lines.append((a * x + c * y + e, b * x + d * y + f, [], set(), []))
         elif operator == b"Tj":
             raw = operands[0]
             data = raw.get_original_bytes() if hasattr(raw, "get_original_bytes") else bytes(raw)
             lines[-1][2].extend(maps[font][byte] for byte in data)
             lines[-1][3].add(names[font])
-    drawn = [DrawnLine(page_number, round(x, 1), round(y, 1), "".join(chars), frozenset(used))
-             for x, y, chars, used in lines if chars]
+            lines[-1][4].append(size)
+    drawn = [DrawnLine(page_number, round(x, 1), round(y, 1), "".join(chars), frozenset(used),
+                       sizes[0])
+             for x, y, chars, used, sizes in lines if chars]
     return sorted(drawn, key=lambda line: (-line.y, line.x))
 
 
@@ -87,6 +91,58 @@ def squares(reader: PdfReader, page_number: int, side: float) -> list[tuple[floa
             x, y = float(operands[0]), float(operands[1])
             found.append((round(a * x + c * y + e, 1), round(b * x + d * y + f, 1)))
     return found
+
+
+def images(reader: PdfReader, page_number: int) -> list[tuple[float, float, float, float]]:
+    """Return the (x, y, width, height) of each image drawn on a page, in page space."""
+    page = reader.pages[page_number - 1]
+    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack = []
+    found = []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+        elif operator == b"Do":
+            a, b, c, d, e, f = ctm  # an image fills the unit square of the current matrix
+            found.append((round(e, 1), round(f, 1), round(a, 1), round(d, 1)))
+    return found
+
+
+def headings(reader: PdfReader) -> list[tuple[str, int, float]]:
+    """Return each outline entry (title, page from 1, top of its destination), in order."""
+    found = []
+
+    def walk(entries: list) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                found.append((entry.title, reader.get_destination_page_number(entry) + 1,
+                              float(entry.top)))
+
+    walk(reader.outline)
+    return found
+
+
+def headings_left_alone(reader: PdfReader, footer_top: float) -> list[tuple[str, int]]:
+    """Return the (title, page) of each heading with no text after it on its page.
+
+    A heading is the run of lines from its outline destination down drawn at its first
+    line's size (a long heading wraps); the footer, below footer_top, does not count.
+    """
+    alone = []
+    for title, page, top in headings(reader):
+        below = [line for line in drawn_lines(reader, page) if footer_top < line.y < top]
+        heading = 0
+        while heading < len(below) and below[heading].size == below[0].size:
+            heading += 1
+        if heading == len(below):
+            alone.append((title, page))
+    return alone
 
 
 def row_of(lines: list[DrawnLine], line: DrawnLine) -> list[DrawnLine]:

@@ -23,6 +23,7 @@ from .pdfread import DrawnLine, all_lines, read, row_of, squares
 ORGANISATION = "منظمة حماية الطفل (فرع 2)"
 LABEL = "التقييم الأول"
 SHORT_NOTE = "راجعنا المدونة مع فريق PSEA في 2026 (المرحلة الأولى)."
+ENGLISH_NOTE = "Procedure drafted, waiting for the board."
 LONG_NOTE = "البداية " + "نص تجريبي للتأكد من التفاف الأسطر في الملاحظات الطويلة " * 8 + "النهاية"
 PAGE_WIDTH, PAGE_HEIGHT = 595.3, 841.9
 TEXT_LEFT = 51.0  # the 18 mm margin
@@ -37,7 +38,7 @@ def seen(logical: str) -> str:
 
 @pytest.fixture(scope="module")
 def arabic_pdf() -> bytes:
-    notes = {**NOTES, "QPL1.1": SHORT_NOTE, "QPL2.1": LONG_NOTE}
+    notes = {**NOTES, "QPL1.1": SHORT_NOTE, "QPL2.1": LONG_NOTE, "QPR1.1": ENGLISH_NOTE}
     return build_plan_pdf(plan_report(organisation_name=ORGANISATION, assessment_label=LABEL,
                                       notes=notes), "ar")
 
@@ -71,6 +72,17 @@ def test_latin_words_and_numbers_keep_their_order_inside_arabic(lines: list[Draw
     # Read right to left: ... فريق PSEA في 2026 (المرحلة الأولى).
     assert f") 2026 {seen('في')} PSEA {seen('فريق')}" in note
     assert note.startswith(f".({seen('الأولى')} {seen('المرحلة')}")
+
+
+def test_an_english_note_beside_an_arabic_label_keeps_its_full_stop_at_its_end(
+        lines: list[DrawnLine]) -> None:
+    # In the plan, the note follows the label "Note:" in one right-to-left paragraph.
+    plan_note = [line.text.replace("\u2068", "").replace("\u2069", "") for line in lines
+                 if "board" in line.text or "Procedure drafted" in line.text]
+    assert len(plan_note) == 3  # two lines in the plan, one in the appendix
+    assert plan_note[0].startswith("Procedure drafted, waiting for")
+    assert plan_note[1] == "the board."  # not ".the board"
+    assert plan_note[2] == ENGLISH_NOTE  # on its own, in the appendix
 
 
 def test_a_wrapped_arabic_note_reads_from_the_top_line_down(lines: list[DrawnLine]) -> None:

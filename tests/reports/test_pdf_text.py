@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import arabic_reshaper
-from bidi import get_display
 
 from kcs_assess.reports.fonts import fonts
-from kcs_assess.reports.text import TextStyle, is_right_to_left, layout
+from kcs_assess.reports.text import TextStyle, is_right_to_left, isolated, layout
 
 STYLE = TextStyle(size=10)
 WIDE = 1000.0
@@ -21,11 +22,10 @@ def seen(logical: str) -> str:
     return arabic_reshaper.reshape(logical)[::-1]
 
 
-def test_brackets_are_mirrored_where_python_bidi_alone_leaves_them() -> None:
-    text = "(abc) مرحبا [1]"
-    # python-bidi 0.6 reorders but does not mirror: its brackets face the wrong way.
-    assert get_display(text, base_dir="R") == "]1[ ابحرم )abc("
-    assert drawn(text, rtl=True) == [f"[1] {seen('مرحبا')} (abc)"]
+def test_brackets_are_mirrored_in_right_to_left_text() -> None:
+    # Reordered without mirroring, the brackets would face the wrong way: "]1[ ... )abc(".
+    assert drawn("(abc) مرحبا [1]", rtl=True) == [f"[1] {seen('مرحبا')} (abc)"]
+    assert drawn("مرحبا «نص»", rtl=True) == [f"«{seen('نص')}» {seen('مرحبا')}"]
 
 
 def test_arabic_in_an_english_report_reads_right_to_left() -> None:
@@ -79,3 +79,20 @@ def test_a_line_limit_ends_with_an_ellipsis_at_the_reading_end() -> None:
     [arabic] = drawn("سطر طويل من الكلمات " * 5, rtl=True, width=100, style=limited)
     assert arabic.startswith("…")
     assert arabic.endswith(seen("سطر"))
+
+
+def test_isolated_user_text_cannot_reach_the_words_after_it() -> None:
+    def shown(text: str) -> str:  # without the controls, which have no ink
+        return "".join(char for char in "".join(drawn(text, rtl=False))
+                       if unicodedata.category(char) != "Cf")
+
+    override, pop, right_to_left = "\u202e", "\u2069", "\u2067"
+    # Unisolated, the override turns the label after the name around too.
+    assert shown(f"Ab{override}cd · label") == "Ablebal · dc"
+    assert shown(f"{isolated(f'Ab{override}cd')} · label") == "Abdc · label"
+    # A stray terminator in the text would end the isolate early; an open one would take
+    # the isolate's own terminator: both are balanced first.
+    assert isolated("a\u2069b") == "\u2068ab\u2069"
+    assert isolated("a\u2067b") == "\u2068a\u2067b\u2069\u2069"
+    assert shown(isolated(f"A{pop}{override}cd") + " · label") == "Adc · label"
+    assert shown(isolated(f"A{right_to_left}{override}cd") + " · label").endswith(" · label")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
 
+import pytest
 from pypdf import PdfReader
 
 from kcs_assess.domain.scoring import score
@@ -11,6 +14,7 @@ from kcs_assess.reports.plan import build_plan_pdf
 
 from .examples import (
     ANSWERS,
+    COUNTRY,
     GENERATED,
     LABEL,
     MARKUP,
@@ -20,9 +24,10 @@ from .examples import (
     QUICK,
     RLM,
     STANDARD_ROWS,
+    SUBMITTED_BY,
     plan_report,
 )
-from .pdfread import DrawnLine, all_lines, read, row_of
+from .pdfread import DrawnLine, all_lines, drawn_lines, images, read, row_of
 
 FOOTER_TOP = 80  # points from the bottom edge
 
@@ -30,6 +35,11 @@ FOOTER_TOP = 80  # points from the bottom edge
 def text_of(lines: list[DrawnLine]) -> str:
     """Return the lines joined as one string (wrapped sentences read whole again)."""
     return " ".join(line.text for line in lines)
+
+
+def shown(text: str) -> str:
+    """Return drawn text without its direction controls (isolates, overrides: no ink)."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def section(lines: list[DrawnLine], heading: str, next_heading: str | None) -> list[DrawnLine]:
@@ -49,10 +59,50 @@ def test_cover_names_the_organisation_assessment_questionnaire_date_and_language
     assert rows["Assessment"] == [LABEL]
     assert rows["Questionnaire"] == ["Safeguarding quick check, version 2026.1"]
     assert rows["Status"] == ["Submitted"]
-    assert rows["Submitted on"] == ["March 14, 2026"]
+    assert rows["Submitted on"] == ["14 March 2026"]
     assert rows["Language"] == ["English"]
-    assert rows["Generated on"] == ["March 20, 2026"]
+    assert rows["Generated on"] == ["20 March 2026"]
     assert "Results and improvement plan" in [line.text for line in cover]
+
+
+def test_cover_gives_the_country_who_submitted_it_and_the_method(
+        english_lines: list[DrawnLine]) -> None:
+    cover = [line for line in english_lines if line.page == 1]
+    rows = {row_of(cover, line)[0].text: [cell.text for cell in row_of(cover, line)[1:]]
+            for line in cover}
+    assert COUNTRY == "ML" and rows["Country"] == ["Mali"]
+    assert rows["Submitted by"] == [SUBMITTED_BY]
+    method = text_of(cover[[line.text for line in cover].index("Method"):])
+    assert method.startswith("Method A self-assessment against the International Child "
+                             "Safeguarding Standards: Yes counts 1, Partly 0.5")
+
+
+def test_a_drafts_cover_names_no_submitter_and_the_country_is_in_the_reports_language() -> None:
+    draft = all_lines(read(build_plan_pdf(plan_report(submitted=False), "fr")))
+    cover = [line.text for line in draft if line.page == 1]
+    assert SUBMITTED_BY not in cover
+    assert "Mali" in cover
+    german = all_lines(read(build_plan_pdf(plan_report(country="DE"), "fr")))
+    assert "Allemagne" in [line.text for line in german if line.page == 1]
+
+
+def test_the_logo_is_drawn_on_the_cover_scaled_into_its_box() -> None:
+    from PIL import Image
+
+    def png(width: int, height: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (29, 79, 145)).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    wide = read(build_plan_pdf(plan_report(logo=png(1200, 300)), "en"))
+    [(x, _, width, height)] = images(wide, 1)
+    assert (x, width, height) == (51.0, 170.1, 42.5)  # 60 mm wide, a quarter as tall
+    tall = read(build_plan_pdf(plan_report(logo=png(100, 400)), "ar"))
+    [(x, _, width, height)] = images(tall, 1)
+    assert (width, height) == (17.7, 70.9)  # 25 mm tall, a quarter as wide
+    assert x + width == pytest.approx(595.3 - 51.0, abs=0.2)  # at the right, in Arabic
+    assert images(read(build_plan_pdf(plan_report(), "en")), 1) == []
+    assert all(not images(wide, page) for page in range(2, len(wide.pages) + 1))
 
 
 def test_overall_score_and_level_are_the_results_as_on_screen(
@@ -78,6 +128,49 @@ def test_each_standard_shows_score_level_on_paper_and_in_practice(
     below = [line for line in table if line.page == procedures.page
              and procedures.y - 30 < line.y < procedures.y]
     assert text_of(below) == "held back by a minimum requirement"
+
+
+def test_held_back_only_where_the_minimum_requirement_lowered_the_level() -> None:
+    # QPE2.1 (critical, weight 2) partly: People (0 + 2 + 1 + 0) / 7 = 43, Developing by its
+    # score alone; Procedures 83 stays held at Developing by QPR1.1.
+    answers = {**ANSWERS, "QPE2.1": "partly"}
+    lines = all_lines(read(build_plan_pdf(plan_report(
+        result=score(QUICK, answers), answers=answers), "en")))
+    table = section(lines, "Standards", "Strengths")
+    people = next(line for line in table if line.text == "People")
+    assert [cell.text for cell in row_of(table, people)][:3] == ["People", "42", "Developing"]
+    assert text_of(table).count("held back by a minimum requirement") == 1
+    procedures = next(line for line in table if line.text == "Procedures")
+    below = next(line for line in table if line.text.startswith("held back"))
+    assert procedures.y - 30 < below.y < procedures.y
+
+
+def test_summary_page_puts_the_top_priorities_above_the_chart(
+        english_lines: list[DrawnLine]) -> None:
+    top = section(english_lines, "Top priorities", "Scores by standard, out of 100")
+    summary_page = next(line.page for line in english_lines if line.text == "Summary")
+    assert {line.page for line in top} == {summary_page}
+    rows = [[cell.text for cell in row_of(top, line)] for line in top
+            if line.text in {"Critical", "High", "Medium", "Low"}]
+    assert [row[0] for row in rows] == ["Critical", "High"]  # no medium or low gap
+    assert rows[0][1].startswith("Write a one-page reporting procedure")
+    assert "QPR1.1 · 1 month" in text_of(top) and "QPE1.1 · 3 months" in text_of(top)
+
+
+def test_strengths_are_the_criteria_fully_in_place(english_lines: list[DrawnLine]) -> None:
+    strengths = section(english_lines, "Strengths", "Improvement plan")
+    assert [line.text for line in strengths if line.text.startswith("•")] == [
+        "• Code of conduct (Policy)", "• Safe activities (Procedures)",
+        "• Investigation and records (Accountability)",
+        "• Review and learning (Accountability)"]
+
+
+def test_each_plan_item_carries_the_respondents_note(english_lines: list[DrawnLine]) -> None:
+    plan = section(english_lines, "Improvement plan", "Things to find out")
+    high = next(line for line in plan if line.text == "High")
+    row = [line for line in plan if line.page == high.page and line.x > 350
+           and high.y - 120 < line.y <= high.y]
+    assert "(No) Note: Two files checked three missing" in shown(text_of(row))
 
 
 def test_chart_has_a_bar_per_standard_with_its_shown_score(
@@ -132,7 +225,8 @@ def test_every_page_says_page_x_of_the_page_count(english_plan: PdfReader,
 
 def test_metadata_gives_title_author_subject_and_language(english_plan: PdfReader) -> None:
     metadata = english_plan.metadata
-    assert metadata.title == f"Results and improvement plan: {LABEL}"
+    # The label is isolated: whatever direction controls it holds stay inside it.
+    assert metadata.title == f"Results and improvement plan: \u2068{LABEL}\u2069"
     assert metadata.author == ORGANISATION
     assert metadata.subject == "Safeguarding quick check, version 2026.1"
     assert english_plan.trailer["/Root"]["/Lang"] == "en"
@@ -164,9 +258,30 @@ def test_a_draft_is_provisional_and_its_minimum_requirements_not_known_yet() -> 
     assert ("Provisional: this assessment is still a draft. The scores count the answered "
             "questions only.") in text
     assert "Minimum requirements: not known yet, some are still unanswered." in text
-    assert "Draft as of March 20, 2026" in text
+    assert "Draft as of 20 March 2026" in text
     assert "QAC1.1 Are allegations investigated promptly by trained people who are " \
            "independent of those involved? Answer: Not answered" in text
+
+
+def test_a_draft_with_nothing_answered_offers_no_good_news() -> None:
+    lines = all_lines(read(build_plan_pdf(plan_report(
+        result=score(QUICK, {}), answers={}, notes={}, submitted=False, date=GENERATED),
+        "en")))
+    plan = text_of(section(lines, "Improvement plan", "Appendix: answers and notes"))
+    assert plan == ("Nothing has been answered yet, so there is no improvement plan yet. "
+                    "Answer the questions to see the gaps and what to do about them.")
+    text = text_of(lines)
+    assert "No gaps" not in text and "Top priorities" not in text and "Strengths" not in text
+
+
+def test_a_partly_answered_draft_without_gaps_says_the_plan_is_not_complete() -> None:
+    answers = {q.id: "yes" for q in QUICK.standards[0].questions}
+    lines = all_lines(read(build_plan_pdf(plan_report(
+        result=score(QUICK, answers), answers=answers, notes={}, submitted=False,
+        date=GENERATED), "en")))
+    plan = text_of(section(lines, "Improvement plan", "Appendix: answers and notes"))
+    assert plan == ("No gaps among the answers so far, but some questions are still "
+                    "unanswered: the plan is complete only when every question is answered.")
 
 
 def test_a_plan_without_gaps_says_so() -> None:
@@ -174,7 +289,7 @@ def test_a_plan_without_gaps_says_so() -> None:
     lines = all_lines(read(build_plan_pdf(plan_report(
         result=score(QUICK, answers), answers=answers, notes={}), "en")))
     text = text_of(lines)
-    assert "No gaps found: every answered question is fully in place." in text
+    assert "No gaps found: everything asked about is fully in place." in text
     assert "Minimum requirements met: every minimum requirement is in place." in text
     assert "Things to find out" not in text
 
@@ -190,7 +305,7 @@ def test_outline_links_each_section_to_the_page_it_starts_on(
     sections = [(entry.title, english_plan.get_destination_page_number(entry) + 1)
                 for entry in english_plan.outline if not isinstance(entry, list)]
     assert [title for title, _ in sections] == [
-        "Summary", "Standards", "Improvement plan", "Things to find out",
+        "Summary", "Standards", "Strengths", "Improvement plan", "Things to find out",
         "Appendix: answers and notes"]
     for title, page in sections:
         assert next(line.page for line in english_lines if line.text == title) == page
@@ -209,3 +324,13 @@ def test_any_user_text_prints_however_long_or_odd() -> None:
     assert "THE END" in text
     assert "bad \ufffd surrogate, bell , tab and emoji" in text
     assert reader.metadata.author == organisation
+
+
+def test_a_direction_override_in_the_name_stays_out_of_the_footer_label() -> None:
+    # U+202E turns everything after it right to left, up to the end of its paragraph.
+    reader = read(build_plan_pdf(plan_report(organisation_name="Acme \u202eTrust",
+                                             assessment_label="Baseline 2026"), "en"))
+    footer = next(line for line in drawn_lines(reader, 2) if line.y < FOOTER_TOP
+                  and "Acme" in line.text)
+    # The override reverses its own word, and nothing after it.
+    assert shown(footer.text) == "Acme tsurT · Baseline 2026"
