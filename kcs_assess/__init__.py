@@ -19,7 +19,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     app.extensions["kcs_catalogue"] = load_catalogue(
-        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p]
+        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p],
+        Path(app.config["FRAMEWORKS_FILE"]),
     )
     register_extensions(app)
     register_blueprints(app)

@@ -67,14 +67,15 @@ def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, str]) 
     """Return the questions whose show_if holds, in questionnaire order.
 
     A show_if holds only when the question it names is itself shown and answered with one
-    of the listed answers; show_if always names an earlier question, so one pass suffices.
+    of the listed answers other than "na"; show_if always names an earlier question, so one
+    pass suffices.
     """
     shown: set[str] = set()
     result = []
     for question in questionnaire.questions:
         condition = question.show_if
         if condition is None or (
-            condition.question in shown and answers.get(condition.question) in condition.answers
+            condition.question in shown and answers.get(condition.question) in condition.opening
         ):
             shown.add(question.id)
             result.append(question)

@@ -100,7 +100,7 @@ def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
                         text=t.questionnaire_text(q.text, questionnaire.id, q.id, "text"),
                         help=t.questionnaire_text(q.help, questionnaire.id, q.id, "help"),
                         critical=q.critical,
-                        show_if=" ".join((q.show_if.question, *q.show_if.answers))
+                        show_if=" ".join((q.show_if.question, *q.show_if.opening))
                         if q.show_if else "",
                         options=tuple((k, t.gettext(labels.ANSWERS[k])) for k in q.options),
                     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE as FRAMEWORKS
 from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 from kcs_assess.domain.catalogue import load_catalogue
 from kcs_assess.domain.loader import QuestionnaireError, fingerprint, parse_questionnaire
@@ -73,7 +74,7 @@ def test_unknown_key_is_reported_on_its_line():
     line = text.splitlines().index("            wieght: 3") + 1
     assert problems_of(text) == [
         f"demo.yaml:{line}: unknown key 'wieght' in a question (allowed: action, allow_na, "
-        "critical, help, id, maps_to, scale, scored, show_if, text, tier, weight)"
+        "critical, help, id, maps_to, replaces, scale, scored, show_if, text, tier, weight)"
     ]
 
 
@@ -147,7 +148,7 @@ def test_same_id_and_version_in_two_files_is_refused(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(VALID)
     (tmp_path / "b.yaml").write_text(VALID)
     with pytest.raises(QuestionnaireError) as caught:
-        load_catalogue([tmp_path])
+        load_catalogue([tmp_path], FRAMEWORKS)
     assert "is also defined in" in str(caught.value)
 
 
@@ -162,12 +163,12 @@ def test_fingerprint_ignores_comments_but_not_content():
 def test_snapshot_round_trip_keeps_everything():
     from kcs_assess.domain.questionnaire import Questionnaire
 
-    for questionnaire in load_catalogue([SHIPPED]).questionnaires:
+    for questionnaire in load_catalogue([SHIPPED], FRAMEWORKS).questionnaires:
         assert Questionnaire.from_dict(questionnaire.to_dict()) == questionnaire
 
 
 def test_the_shipped_questionnaires_are_valid():
-    catalogue = load_catalogue([SHIPPED])
+    catalogue = load_catalogue([SHIPPED], FRAMEWORKS)
     sizes = {q.id: len([x for x in q.questions if x.scored]) for q in catalogue.questionnaires}
     assert set(sizes) == {"icss-core", "contingent", "quick-check"}
     assert 50 <= len(catalogue.get("icss-core").questions) <= 80

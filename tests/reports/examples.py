@@ -11,8 +11,8 @@ from kcs_assess.domain.scoring import score
 from kcs_assess.reports.plan import PlanReport
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
-QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check.yaml")
-ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core.yaml")
+QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check-2026.1.yaml")
+ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core-2026.1.yaml")
 
 # Worked by hand in tests/test_results.py; every other question is answered yes.
 PATTERN = {"QPL1.2": "partly", "QPE1.1": "no", "QPE2.2": "unknown", "QPR1.1": "partly"}
