@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kcs_assess.domain.loader import parse_questionnaire
+from kcs_assess.domain.questionnaire import Questionnaire
 from kcs_assess.domain.scoring import score
 
 # Two standards. "policy": P1 critical framework (w1), P2 practice (w2), P3 practice (w1,
@@ -77,6 +78,18 @@ def test_show_if_holds_only_when_the_named_question_is_answered_with_a_listed_an
     answers = {k: v for k, v in ALL_YES.items() if k != "C1"}
     assert "P4" not in score(QUESTIONNAIRE, answers).shown
     assert "P4" in score(QUESTIONNAIRE, {**answers, "C1": "yes"}).shown
+
+
+def test_a_not_applicable_answer_never_opens_a_follow_up():
+    # The loader refuses "na" in a show_if list; a snapshot stored before that rule may hold it.
+    data = QUESTIONNAIRE.to_dict()
+    policy = data["standards"][0]["criteria"][0]["questions"]
+    policy[4]["show_if"] = {"question": "P3", "in": ["no", "na"]}  # P4 follows P3
+    snapshot = Questionnaire.from_dict(data)
+    res = score(snapshot, {**ALL_YES, "P3": "na", "P4": "no"})
+    assert "P4" not in res.shown
+    assert standard(res, "policy").score == 100
+    assert "P4" in score(snapshot, {**ALL_YES, "P3": "no", "P4": "no"}).shown
 
 
 def test_unscored_context_question_never_scores_or_becomes_a_gap():
