@@ -139,7 +139,11 @@ def compose(text: str, filename: str) -> Node:
             [Problem(filename, line, f"YAML syntax error: {exc.problem or exc.context}")]
         ) from exc
     except yaml.YAMLError as exc:
-        raise QuestionnaireError([Problem(filename, 1, f"YAML error: {exc}")]) from exc
+        # A ReaderError (a character YAML refuses) gives a position in characters.
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        raise QuestionnaireError(
+            [Problem(filename, line, f"YAML error: {str(exc).splitlines()[0]}")]) from exc
     if node is None:
         raise QuestionnaireError([Problem(filename, 1, "the file is empty")])
     problems: list[Problem] = []
@@ -178,8 +182,9 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem], loader: An
         return Node([_convert(n, filename, problems, loader) for n in node.value], line, node.tag)
     try:
         value = loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        problems.append(Problem(filename, line, f"cannot read value {node.value!r}: {exc}"))
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2026-13-01, !!int x
+        reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else exc
+        problems.append(Problem(filename, line, f"cannot read value {node.value!r}: {reason}"))
         value = node.value
     return Node(value, line, node.tag, str(node.value))
 
