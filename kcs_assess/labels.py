@@ -38,3 +38,10 @@ ORGANISATION_TYPES = {
     "other": N_("Other organisation"),
 }
 NOT_ASSESSED = N_("Not assessed")
+# What the answers indicate for an item of another framework (domain/crosswalk.py).
+CROSSWALK_STATUSES = {
+    "met": N_("Met"),
+    "partly": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "not_assessed": NOT_ASSESSED,
+}

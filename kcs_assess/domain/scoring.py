@@ -90,6 +90,17 @@ def level_for(levels: tuple[Level, ...], score: float, capped: bool) -> Level:
     return levels[index]
 
 
+def level_ranges(levels: tuple[Level, ...]) -> tuple[tuple[Level, float, float], ...]:
+    """Return each level with the lowest and highest score shown for it.
+
+    Shown scores are whole and rounded down (shown_score), so a level followed by one that
+    starts at 70 is shown for the scores up to 69.
+    """
+    tops = [following.min - 1 for following in levels[1:]] + [100.0]
+    return tuple((level, level.min, max(level.min, top))
+                 for level, top in zip(levels, tops, strict=True))
+
+
 def shown_score(value: float) -> int:
     """Return the whole number to show for a score.
 

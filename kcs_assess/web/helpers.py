@@ -16,6 +16,7 @@ from flask_babel import (
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
+from ..domain.scoring import level_ranges
 from ..i18n import LANGUAGES, Translator, direction
 
 
@@ -41,6 +42,7 @@ STATUS_LABELS = TranslatedLabels(labels.STEP_STATUSES)
 ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
 TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
+CROSSWALK_LABELS = TranslatedLabels(labels.CROSSWALK_STATUSES)
 
 
 def translator() -> Translator:
@@ -58,6 +60,11 @@ def translator() -> Translator:
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
     """Translate one questionnaire string through the catalogs, by its own context."""
     return translator().questionnaire_text(text, questionnaire_id, element_id, field)
+
+
+def ftext(text: str, framework_id: str, item_id: str | None = None) -> str:
+    """Translate a framework's title, or one of its items' titles, through the catalogs."""
+    return translator().framework_text(text, framework_id, item_id)
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,10 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "TIER_LABELS": TIER_LABELS,
         "ORGANISATION_TYPE_LABELS": ORGANISATION_TYPE_LABELS,
         "LANGUAGES": LANGUAGES,
+        "CROSSWALK_LABELS": CROSSWALK_LABELS,
         "qtext": qtext,
+        "ftext": ftext,
+        "level_ranges": level_ranges,
         "score_text": score_text,
         "month_text": month_text,
     }

@@ -9,6 +9,7 @@ import unicodedata
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..domain.crosswalk import crosswalk
 from ..domain.scoring import score
 from ..i18n import LANGUAGES
 from ..models import Assessment
@@ -24,9 +25,10 @@ def show(assessment_id: int):
     assessment = _assessment(assessment_id)
     recorded = assessments.recorded(assessment)
     questionnaire = assessments.questionnaire_for(assessment)
+    result = score(questionnaire, recorded.answers)
     return render_template("results/show.html", assessment=assessment,
-                           questionnaire=questionnaire, recorded=recorded,
-                           result=score(questionnaire, recorded.answers))
+                           questionnaire=questionnaire, recorded=recorded, result=result,
+                           readiness=crosswalk(result, recorded.answers, catalogue().frameworks))
 
 
 @bp.route("/assessments/<int:assessment_id>/plan.pdf")
