@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from ..domain.crosswalk import FrameworkReadiness
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Result
 from ..labels import ANSWERS, ASSESSMENT_STATUSES, SEVERITIES, TIERS
 from .chart import Bar, ScoreChart
+from .crosswalk import crosswalk_section
 from .document import (
     BAD,
     BODY,
@@ -29,6 +31,7 @@ from .document import (
     WARN,
     Report,
 )
+from .levels import levels_section
 from .text import TextStyle
 
 COVER_TOP = 150
@@ -52,6 +55,7 @@ class PlanReport:
     submitted: bool
     date: datetime.date  # the submission date, or today for a draft
     generated_on: datetime.date
+    readiness: tuple[FrameworkReadiness, ...] = ()  # the crosswalk to other frameworks
 
 
 def build_plan_pdf(report: PlanReport, locale: str) -> bytes:
@@ -72,8 +76,10 @@ class _PlanBuilder:
             *self.cover(), PageBreak(),
             *self.summary(),
             *self.standards(),
+            *levels_section(self.report, self.questionnaire),
             *self.improvement_plan(),
             *self.find_out(),
+            *crosswalk_section(self.report, self.questionnaire, self.plan.readiness),
             PageBreak(),
             *self.appendix(),
         ]

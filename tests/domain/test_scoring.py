@@ -6,7 +6,7 @@ import pytest
 
 from kcs_assess.domain.loader import parse_questionnaire
 from kcs_assess.domain.questionnaire import Questionnaire
-from kcs_assess.domain.scoring import score
+from kcs_assess.domain.scoring import level_for, level_ranges, score, shown_score
 
 # Two standards. "policy": P1 critical framework (w1), P2 practice (w2), P3 practice (w1,
 # allows na), C1 an unscored context question, P4 shown only when C1 is yes (practice, w1).
@@ -259,3 +259,11 @@ def test_float_noise_does_not_drop_a_level():
     from kcs_assess.domain.scoring import level_for
 
     assert level_for(QUESTIONNAIRE.levels, 69.99999999999999, capped=False).key == "l2"
+
+
+def test_each_level_covers_the_shown_scores_up_to_the_next_levels_minimum():
+    ranges = [(level.key, low, high) for level, low, high in level_ranges(QUESTIONNAIRE.levels)]
+    assert ranges == [("l0", 0, 39), ("l1", 40, 69), ("l2", 70, 89), ("l3", 90, 100)]
+    # A shown score is rounded down: 69.9 is shown as 69, at l1, as the range says.
+    assert level_for(QUESTIONNAIRE.levels, 69.9, capped=False).key == "l1"
+    assert shown_score(69.9) == 69
