@@ -26,7 +26,7 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
-from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR  # noqa: E402
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR  # noqa: E402
 from kcs_assess.domain.catalogue import load_catalogue  # noqa: E402
 from kcs_assess.domain.scoring import score  # noqa: E402
 from kcs_assess.reports import fonts as font_module  # noqa: E402
@@ -36,7 +36,8 @@ TARGETS_MS = {"plan, English": 150.0, "plan, Arabic": 400.0}
 
 
 def full_plan() -> PlanReport:
-    questionnaire = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR]).get("icss-core")
+    catalogue = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR], DEFAULT_FRAMEWORKS_FILE)
+    questionnaire = catalogue.get("icss-core")
     answers = {q.id: ("yes" if not q.scored else "no") for q in questionnaire.questions}
     result = score(questionnaire, answers)
     assert len(result.plan) == sum(1 for q in questionnaire.questions if q.scored)

@@ -26,7 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
                                 x_port=hops, x_prefix=hops)
     app.extensions["kcs_catalogue"] = load_catalogue(
-        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p]
+        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p],
+        Path(app.config["FRAMEWORKS_FILE"]),
     )
     register_extensions(app)
     register_blueprints(app)

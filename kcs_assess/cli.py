@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import ScriptInfo, with_appcontext
 
-from .config import DEFAULT_QUESTIONNAIRE_DIR
+from .config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR
 from .domain.catalogue import load_catalogue
 from .domain.loader import Problem, QuestionnaireError
 from .i18n import LANGUAGES, TRANSLATIONS_DIR
@@ -23,15 +23,19 @@ def questionnaires() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: the shipped ones); print file:line: message."""
+    """Check questionnaire files (default: the shipped ones) and the frameworks file their
+    maps_to names; print file:line: message."""
     targets = list(paths) or [DEFAULT_QUESTIONNAIRE_DIR]
     try:
-        catalogue = load_catalogue(targets)
+        catalogue = load_catalogue(targets, DEFAULT_FRAMEWORKS_FILE)
     except QuestionnaireError as exc:
         _fail(exc.problems)
     problems = _changed_versions(ctx, catalogue)
     if problems:
         _fail(problems)
+    items = sum(len(f.items) for f in catalogue.frameworks.frameworks)
+    click.echo(f"{DEFAULT_FRAMEWORKS_FILE}: ok ({len(catalogue.frameworks.frameworks)} "
+               f"frameworks, {items} items)")
     for questionnaire in catalogue.questionnaires:
         click.echo(f"{catalogue.files[(questionnaire.id, questionnaire.version)]}: ok "
                    f"({questionnaire.id} {questionnaire.version}, "

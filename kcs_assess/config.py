@@ -12,6 +12,8 @@ from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_QUESTIONNAIRE_DIR = PACKAGE_DIR.parent / "questionnaires"
+# In a folder of its own, so that it is not read as a questionnaire.
+DEFAULT_FRAMEWORKS_FILE = DEFAULT_QUESTIONNAIRE_DIR / "frameworks" / "frameworks.yaml"
 
 
 class ConfigurationError(RuntimeError):
@@ -21,6 +23,7 @@ class ConfigurationError(RuntimeError):
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "QUESTIONNAIRE_DIR": str(DEFAULT_QUESTIONNAIRE_DIR),
+    "FRAMEWORKS_FILE": str(DEFAULT_FRAMEWORKS_FILE),
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

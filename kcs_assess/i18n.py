@@ -11,6 +11,7 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from .domain.frameworks import framework_context
 from .domain.questionnaire import message_context
 from .domain.scoring import shown_score
 from .labels import NOT_ASSESSED
@@ -87,6 +88,10 @@ class Translator:
         if not text:
             return text
         return self.catalog.pgettext(message_context(questionnaire_id, element_id, field), text)
+
+    def framework_text(self, text: str, framework_id: str, item_id: str | None) -> str:
+        """Translate a framework's title (item_id None) or one of its items' titles."""
+        return self.catalog.pgettext(framework_context(framework_id, item_id, "title"), text)
 
     def score(self, value: float | None) -> str:
         """Show a score as a whole number, or "not assessed" (never 0) when there is none."""

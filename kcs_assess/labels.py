@@ -60,3 +60,10 @@ PLAN_STATUSES = {
                          "“Not applicable”."),
     "no_gaps": N_("No gaps found: everything asked about is fully in place."),
 }
+# What the answers indicate for an item of another framework (domain/crosswalk.py).
+CROSSWALK_STATUSES = {
+    "met": N_("Met"),
+    "partly": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "not_assessed": NOT_ASSESSED,
+}

@@ -27,16 +27,17 @@ def run_validate(app, *paths: str):
 def questionnaire_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    shutil.copy(DEFAULT_QUESTIONNAIRE_DIR / "quick-check.yaml", folder)
-    return folder / "quick-check.yaml"
+    shutil.copy(DEFAULT_QUESTIONNAIRE_DIR / "quick-check-2026.1.yaml", folder)
+    return folder / "quick-check-2026.1.yaml"
 
 
 def test_validate_accepts_the_shipped_questionnaires(app):
     result = run_validate(app)
     assert result.exit_code == 0, result.stderr
-    assert "icss-core.yaml: ok" in result.output
-    assert "contingent.yaml: ok" in result.output
-    assert "quick-check.yaml: ok" in result.output
+    assert "icss-core-2026.1.yaml: ok" in result.output
+    assert "contingent-2026.1.yaml: ok" in result.output
+    assert "quick-check-2026.1.yaml: ok" in result.output
+    assert "frameworks.yaml: ok (3 frameworks, 25 items)" in result.output
 
 
 def test_validate_reports_file_and_line_and_exits_1(app, questionnaire_copy: Path):

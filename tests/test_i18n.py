@@ -108,13 +108,12 @@ def test_catalog_holds_every_string_of_the_code_and_questionnaires(locale: str):
 
 def test_template_is_up_to_date_with_the_code(tmp_path: Path):
     """Every translatable string in the code and questionnaires is in messages.pot."""
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
 
     root = TRANSLATIONS_DIR.parent
-    method_map = [("kcs_assess/**.py", "python"), ("kcs_assess/templates/**.html", "jinja2"),
-                  ("questionnaires/*.yaml", "kcs_questionnaire")]
-    from babel.messages.extract import DEFAULT_KEYWORDS
-
+    with (root / "babel.cfg").open() as handle:
+        method_map, _options = parse_mapping_cfg(handle)
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(

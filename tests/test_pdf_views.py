@@ -49,6 +49,10 @@ def test_the_plan_pdf_shows_the_same_results_as_the_screen(client):
     assert "83" in text and "Developing" in text  # worked out by hand in test_results
     action = QUICK.questions_by_id["QPR1.1"].action
     assert action.split()[0] in text
+    # The crosswalk as on screen: cs3 (QPE1.1 answered no) is not met.
+    assert "What this means for other standards" in text
+    assert re.search(r"3 Screening and vetting of personnel when recruiting\s*Not met\s*QPE1\.1",
+                     text)
 
 
 def test_the_plan_pdf_can_be_in_another_language_than_the_page(client):

@@ -43,6 +43,10 @@ def section(page: str, element_id: str) -> str:
     return text_of(match.group(2))
 
 
+def table(page: str, element_id: str) -> str:
+    return re.search(rf'<table[^>]*id="{element_id}"[^>]*>(.*?)</table>', page, re.S).group(1)
+
+
 def test_overall_score_and_level_worked_out_by_hand(member):
     page = submitted_results(member)
     assert text_of(re.search(r'id="overall-score">(.*?)<', page).group(1)) == "83"
@@ -51,7 +55,8 @@ def test_overall_score_and_level_worked_out_by_hand(member):
 
 def test_each_standard_with_its_score_level_and_tiers(member):
     page = submitted_results(member)
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td>", page)
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td>",
+                      table(page, "standards"))
     assert [(name, score, text_of(level).split(" held")[0]) for name, score, level in rows] \
         == EXPECTED_ROWS
     assert "held back by a minimum requirement" in page
@@ -99,7 +104,7 @@ def test_a_draft_shows_provisional_results_with_not_assessed_standards(member):
     save(member, assessment, "policy", {"QPL1.1": "yes", "QPL1.2": "no"})
     page = member.get(f"/assessments/{assessment}/results").get_data(as_text=True)
     assert "Provisional" in page
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td>", page)
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td>", table(page, "standards"))
     assert rows == [("Policy", "66"), ("People", "Not assessed"),  # 2 of 3, rounded down
                     ("Procedures", "Not assessed"), ("Accountability", "Not assessed")]
     assert "not known yet" in section(page, "minimum")
@@ -163,3 +168,70 @@ def test_each_plan_item_shows_the_respondents_note(member):
     row = next(row for row in re.findall(r"<tr>(.*?)</tr>", plan, re.S) if "QPE1.1" in row)
     assert 'Note: <span class="note-text" dir="auto">Two files &lt;checked&gt;.</span>' in row
     assert text_of(plan).count("Note:") == 1
+
+
+def test_the_levels_are_explained_with_the_scores_they_cover(member):
+    page = submitted_results(member)
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table(page, "levels"), re.S)]
+    assert rows == ["Level Score", "Not in place 0 to 39", "Developing 40 to 69",
+                    "Established 70 to 89", "Embedded 90 to 100"]
+    assert ("A standard with a minimum requirement that is not fully in place stays at "
+            "“Developing” at most") in text_of(page)
+
+
+def test_what_this_means_for_other_standards_worked_out_by_hand(member):
+    page = submitted_results(member)
+    assert "What this means for other standards" in page
+    assert "not a substitute for it" in text_of(page)
+
+    def rows(framework: str) -> list[str]:
+        return [text_of(row) for row in
+                re.findall(r"<tr>(.*?)</tr>", table(page, f"crosswalk-{framework}"), re.S)[1:]]
+
+    un = rows("un-ip-psea")
+    assert un[0].startswith("1 A written organisational policy") and un[0].endswith(
+        "Met QPL1.1 , QPL2.1")
+    # cs2 QPL1.2 partly (50, above Developing); cs3 QPE1.1 no (0); cs5 QPR1.1 is critical
+    # and partly, so not met although QPR1.1 and QPR1.2 score 75; nothing maps to cs8.
+    statuses = [re.search(r"(Partly met|Not met|Met|Not assessed)", row).group(1)
+                for row in un]
+    assert statuses == ["Met", "Partly met", "Not met", "Met", "Not met", "Met", "Met",
+                        "Not assessed"]
+    assert un[4].endswith("Not met QPR1.1 , QPR1.2") and un[7].endswith("Not assessed –")
+    iasc = rows("iasc-mos")
+    # 7: QPE2.1 yes (2) and QPE2.2 don't know (1): 2 of 3, above Developing -> partly met.
+    assert iasc[6].endswith("Partly met QPE2.1 , QPE2.2")
+    chs = rows("chs")
+    assert len(chs) == 9 and chs[4].endswith("Met QPR1.2")
+    assert '<small>Edition: 2014</small>' in page
+
+
+def test_a_newer_version_is_offered_and_its_level_descriptions_shown(database_url, tmp_path):
+    """A questionnaire's 2026.2 beside its 2026.1: new assessments get 2026.2."""
+    from conftest import make_app, register
+
+    from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR
+    from kcs_assess.extensions import db
+
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    old = (DEFAULT_QUESTIONNAIRE_DIR / "quick-check-2026.1.yaml").read_text()
+    (folder / "quick-check-2026.1.yaml").write_text(old)
+    newer = old.replace('version: "2026.1"', 'format: 2\nversion: "2026.2"').replace(
+        "key: embedded, title: Embedded}",
+        "key: embedded, title: Embedded, description: Safeguarding is part of how the "
+        "organisation works and is checked.}")
+    (folder / "quick-check-2026.2.yaml").write_text(newer)
+    app = make_app(database_url, QUESTIONNAIRE_DIR=str(folder))
+    client = app.test_client()
+    register(client)
+    assessment = start_assessment(client, "quick-check")
+    assert "2026.2" in client.get(f"/assessments/{assessment}").get_data(as_text=True)
+    page = client.get(f"/assessments/{assessment}/results").get_data(as_text=True)
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table(page, "levels"), re.S)]
+    assert rows[0] == "Level Score What it means"
+    assert rows[4] == ("Embedded 90 to 100 Safeguarding is part of how the organisation works "
+                       "and is checked.")
+    assert rows[1] == "Not in place 0 to 39"
+    with app.app_context():
+        db.engine.dispose()

@@ -8,13 +8,15 @@ import pytest
 from conftest import make_app, post, register, sign_in, sign_out, start_assessment
 from sqlalchemy import func, select
 
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE as FRAMEWORKS
 from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 from kcs_assess.domain.catalogue import load_catalogue
 from kcs_assess.extensions import db
 from kcs_assess.models import Answer, Assessment
 
-QUICK = load_catalogue([SHIPPED]).get("quick-check")
-ICSS = load_catalogue([SHIPPED]).get("icss-core")
+# The versions the app offers for a new assessment.
+QUICK = load_catalogue([SHIPPED], FRAMEWORKS).get("quick-check")
+ICSS = load_catalogue([SHIPPED], FRAMEWORKS).get("icss-core")
 
 
 def step_url(assessment_id: int, standard: str) -> str:

@@ -32,6 +32,16 @@ class ShowIf:
     question: str
     answers: tuple[str, ...]
 
+    @property
+    def opening(self) -> tuple[str, ...]:
+        """Return the listed answers that open the question: never "na".
+
+        A not-applicable answer is left out of the score, so it must not open follow-up
+        questions that would be scored. The validator refuses "na" in a show_if list; this
+        also holds for a snapshot stored before that rule.
+        """
+        return tuple(answer for answer in self.answers if answer != "na")
+
 
 @dataclass(frozen=True)
 class Question:
@@ -50,6 +60,7 @@ class Question:
     scored: bool = True
     show_if: ShowIf | None = None
     maps_to: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    replaces: tuple[str, ...] = ()  # ids of earlier versions' questions this one takes over
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -82,6 +93,7 @@ class Level:
     key: str
     min: float
     title: str
+    description: str = ""  # what reaching this level means, shown beside the scores
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,7 @@ class Questionnaire:
             "audience": list(self.audience),
             "minutes": self.minutes,
             "timeframes": dict(self.timeframes),
-            "levels": [{"key": lv.key, "min": lv.min, "title": lv.title} for lv in self.levels],
+            "levels": [_level_to_dict(level) for level in self.levels],
             "standards": [
                 {
                     "id": s.id,
@@ -169,6 +181,7 @@ class Questionnaire:
                             maps_to=tuple(
                                 (name, tuple(refs)) for name, refs in q.get("maps_to", {}).items()
                             ),
+                            replaces=tuple(q.get("replaces", ())),
                         )
                     )
                     position += 1
@@ -182,11 +195,23 @@ class Questionnaire:
             title=data["title"],
             description=data.get("description", ""),
             standards=tuple(standards),
-            levels=tuple(Level(lv["key"], float(lv["min"]), lv["title"]) for lv in data["levels"]),
+            levels=tuple(
+                Level(lv["key"], float(lv["min"]), lv["title"], lv.get("description", ""))
+                for lv in data["levels"]
+            ),
             audience=tuple(data.get("audience", ())),
             minutes=int(data.get("minutes", 0)),
             timeframes={**DEFAULT_TIMEFRAMES, **data.get("timeframes", {})},
         )
+
+
+# Keys added after the first release are emitted only when set: the snapshot's sha256 is taken
+# over this form, so an always-emitted new key would change the digest of every stored version.
+def _level_to_dict(level: Level) -> dict[str, Any]:
+    data: dict[str, Any] = {"key": level.key, "min": level.min, "title": level.title}
+    if level.description:
+        data["description"] = level.description
+    return data
 
 
 def _question_to_dict(q: Question) -> dict[str, Any]:
@@ -206,6 +231,8 @@ def _question_to_dict(q: Question) -> dict[str, Any]:
         data["show_if"] = {"question": q.show_if.question, "in": list(q.show_if.answers)}
     if q.maps_to:
         data["maps_to"] = {name: list(refs) for name, refs in q.maps_to}
+    if q.replaces:
+        data["replaces"] = list(q.replaces)
     return data
 
 

@@ -118,14 +118,15 @@ def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, str]) 
     """Return the questions whose show_if holds, in questionnaire order.
 
     A show_if holds only when the question it names is itself shown and answered with one
-    of the listed answers; show_if always names an earlier question, so one pass suffices.
+    of the listed answers other than "na"; show_if always names an earlier question, so one
+    pass suffices.
     """
     shown: set[str] = set()
     result = []
     for question in questionnaire.questions:
         condition = question.show_if
         if condition is None or (
-            condition.question in shown and answers.get(condition.question) in condition.answers
+            condition.question in shown and answers.get(condition.question) in condition.opening
         ):
             shown.add(question.id)
             result.append(question)
@@ -138,6 +139,17 @@ def level_for(levels: tuple[Level, ...], score: float, capped: bool) -> Level:
     if capped:
         index = min(index, 1)
     return levels[index]
+
+
+def level_ranges(levels: tuple[Level, ...]) -> tuple[tuple[Level, float, float], ...]:
+    """Return each level with the lowest and highest score shown for it.
+
+    Shown scores are whole and rounded down (shown_score), so a level followed by one that
+    starts at 70 is shown for the scores up to 69.
+    """
+    tops = [following.min - 1 for following in levels[1:]] + [100.0]
+    return tuple((level, level.min, max(level.min, top))
+                 for level, top in zip(levels, tops, strict=True))
 
 
 def shown_score(value: float) -> int:

@@ -119,7 +119,7 @@ def _question(report: Report, questionnaire: Questionnaire, question: Question) 
     if question.help:
         parts.append(text(qtext("help"), replace(SMALL, space_after=2)))
     if question.show_if:
-        answers = format_list([t.gettext(ANSWERS[key]) for key in question.show_if.answers],
+        answers = format_list([t.gettext(ANSWERS[key]) for key in question.show_if.opening],
                               style="or", locale=report.locale)
         parts.append(text(
             t.gettext("Answer only if you answered %(answer)s to %(question)s",

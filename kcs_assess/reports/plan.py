@@ -10,11 +10,13 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
 
+from ..domain.crosswalk import FrameworkReadiness
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Gap, Result
 from ..i18n import country_name, format_day
 from ..labels import ANSWERS, ASSESSMENT_STATUSES, PLAN_STATUSES, SEVERITIES, TIERS
 from .chart import Bar, ScoreChart
+from .crosswalk import crosswalk_section
 from .document import (
     BAD,
     BODY,
@@ -32,6 +34,7 @@ from .document import (
     WARN,
     Report,
 )
+from .levels import levels_section
 from .text import TextStyle, isolated
 
 COVER_TOP = 150
@@ -61,6 +64,7 @@ class PlanReport:
     country: str  # the organisation's ISO 3166-1 alpha-2 code
     submitted_by: str | None  # the name of who submitted it; None for a draft or unknown
     logo: bytes | None = None  # the organisation's logo, already checked and re-encoded
+    readiness: tuple[FrameworkReadiness, ...] = ()  # the crosswalk to other frameworks
 
 
 def build_plan_pdf(report: PlanReport, locale: str) -> bytes:
@@ -81,9 +85,11 @@ class _PlanBuilder:
             *self.cover(), PageBreak(),
             *self.summary(),
             *self.standards(),
+            *levels_section(self.report, self.questionnaire),
             *self.strengths(),
             *self.improvement_plan(),
             *self.find_out(),
+            *crosswalk_section(self.report, self.questionnaire, self.plan.readiness),
             PageBreak(),
             *self.appendix(),
         ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from ..domain.crosswalk import crosswalk, informative
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import score
 from ..models import Assessment
 from ..reports.blank import build_blank_pdf
 from ..reports.plan import PlanReport, build_plan_pdf
 from . import assessments
+from .questionnaires import catalogue
 
 
 def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes:
@@ -17,11 +19,12 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
     recorded = assessments.recorded(assessment)
     questionnaire = assessments.questionnaire_for(assessment)
     submitted_at = assessment.submitted_at
+    result = score(questionnaire, recorded.answers)
     report = PlanReport(
         organisation_name=assessment.organisation.name,
         assessment_label=assessment.label,
         questionnaire=questionnaire,
-        result=score(questionnaire, recorded.answers),
+        result=result,
         answers=recorded.answers,
         notes=recorded.notes,
         submitted=assessment.submitted,
@@ -29,6 +32,8 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
         generated_on=today,
         country=assessment.organisation.country,
         submitted_by=submitted_by(assessment),
+        readiness=informative(crosswalk(result, recorded.answers,
+                                        catalogue().frameworks)),
     )
     return build_plan_pdf(report, locale)
 

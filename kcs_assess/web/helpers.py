@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import labels
 from ..domain.questionnaire import Questionnaire, Standard
+from ..domain.scoring import level_ranges
 from ..domain.wizard import NOTHING_STORED
 from ..i18n import LANGUAGES, Translator, direction, format_day, format_moment
 from ..models import Organisation
@@ -42,6 +43,7 @@ ASSESSMENT_STATUS_LABELS = TranslatedLabels(labels.ASSESSMENT_STATUSES)
 TIER_LABELS = TranslatedLabels(labels.TIERS)
 ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
 PLAN_STATUS_LABELS = TranslatedLabels(labels.PLAN_STATUSES)
+CROSSWALK_LABELS = TranslatedLabels(labels.CROSSWALK_STATUSES)
 ROLE_LABELS = TranslatedLabels(labels.ROLES)
 ROLE_DESCRIPTIONS = TranslatedLabels(labels.ROLE_DESCRIPTIONS)
 
@@ -78,6 +80,11 @@ def translator() -> Translator:
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
     """Translate one questionnaire string through the catalogs, by its own context."""
     return translator().questionnaire_text(text, questionnaire_id, element_id, field)
+
+
+def ftext(text: str, framework_id: str, item_id: str | None = None) -> str:
+    """Translate a framework's title, or one of its items' titles, through the catalogs."""
+    return translator().framework_text(text, framework_id, item_id)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
                         text=t.questionnaire_text(q.text, questionnaire.id, q.id, "text"),
                         help=t.questionnaire_text(q.help, questionnaire.id, q.id, "help"),
                         critical=q.critical,
-                        show_if=" ".join((q.show_if.question, *q.show_if.answers))
+                        show_if=" ".join((q.show_if.question, *q.show_if.opening))
                         if q.show_if else "",
                         options=tuple((k, t.gettext(labels.ANSWERS[k])) for k in q.options),
                     )
@@ -168,7 +175,10 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "audit_text": audit_text,
         "PLAN_STATUS_LABELS": PLAN_STATUS_LABELS,
         "LANGUAGES": LANGUAGES,
+        "CROSSWALK_LABELS": CROSSWALK_LABELS,
         "qtext": qtext,
+        "ftext": ftext,
+        "level_ranges": level_ranges,
         "score_text": score_text,
         "month_text": month_text,
     }

@@ -9,6 +9,7 @@ import unicodedata
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..domain.crosswalk import crosswalk, informative
 from ..domain.scoring import score
 from ..i18n import LANGUAGES
 from ..services import access, assessments, audit, reports, transaction
@@ -23,9 +24,11 @@ def show(assessment_id: int):
     assessment = access.load_assessment(current_user, assessment_id, "read")
     recorded = assessments.recorded(assessment)
     questionnaire = assessments.questionnaire_for(assessment)
+    result = score(questionnaire, recorded.answers)
+    readiness = informative(crosswalk(result, recorded.answers, catalogue().frameworks))
     return render_template("results/show.html", assessment=assessment,
-                           questionnaire=questionnaire, recorded=recorded,
-                           result=score(questionnaire, recorded.answers),
+                           questionnaire=questionnaire, recorded=recorded, result=result,
+                           readiness=readiness,
                            can_manage=access.can(current_user, assessment.organisation_id,
                                                  "manage"))
 

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE as FRAMEWORKS
 from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR as SHIPPED
 from kcs_assess.domain.catalogue import load_catalogue
-from kcs_assess.domain.loader import QuestionnaireError, fingerprint, parse_questionnaire
+from kcs_assess.domain.loader import (
+    QuestionnaireError,
+    fingerprint,
+    load_frameworks,
+    parse_questionnaire,
+)
+from kcs_assess.domain.questionnaire import Questionnaire
 
 VALID = """\
 id: demo
@@ -69,11 +76,12 @@ def test_syntax_error_names_file_and_line():
 
 
 def test_unknown_key_is_reported_on_its_line():
-    text = VALID.replace("            weight: 2\n", "            weight: 2\n            wieght: 3\n")
+    text = VALID.replace("            weight: 2\n",
+                         "            weight: 2\n            wieght: 3\n")
     line = text.splitlines().index("            wieght: 3") + 1
     assert problems_of(text) == [
         f"demo.yaml:{line}: unknown key 'wieght' in a question (allowed: action, allow_na, "
-        "critical, help, id, maps_to, scale, scored, show_if, text, tier, weight)"
+        "critical, help, id, maps_to, replaces, scale, scored, show_if, text, tier, weight)"
     ]
 
 
@@ -86,7 +94,8 @@ def test_duplicate_question_id_names_both_lines():
 
 
 def test_duplicate_yaml_key_is_an_error_not_silently_overwritten():
-    text = VALID.replace("            weight: 2\n", "            weight: 2\n            weight: 3\n")
+    text = VALID.replace("            weight: 2\n",
+                         "            weight: 2\n            weight: 3\n")
     [problem] = problems_of(text)
     assert "duplicate key 'weight'" in problem
 
@@ -147,7 +156,7 @@ def test_same_id_and_version_in_two_files_is_refused(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(VALID)
     (tmp_path / "b.yaml").write_text(VALID)
     with pytest.raises(QuestionnaireError) as caught:
-        load_catalogue([tmp_path])
+        load_catalogue([tmp_path], FRAMEWORKS)
     assert "is also defined in" in str(caught.value)
 
 
@@ -160,17 +169,119 @@ def test_fingerprint_ignores_comments_but_not_content():
 
 
 def test_snapshot_round_trip_keeps_everything():
-    from kcs_assess.domain.questionnaire import Questionnaire
-
-    for questionnaire in load_catalogue([SHIPPED]).questionnaires:
+    for questionnaire in load_catalogue([SHIPPED], FRAMEWORKS).questionnaires:
         assert Questionnaire.from_dict(questionnaire.to_dict()) == questionnaire
 
 
 def test_the_shipped_questionnaires_are_valid():
-    catalogue = load_catalogue([SHIPPED])
+    catalogue = load_catalogue([SHIPPED], FRAMEWORKS)
     sizes = {q.id: len([x for x in q.questions if x.scored]) for q in catalogue.questionnaires}
     assert set(sizes) == {"icss-core", "contingent", "quick-check"}
     assert 50 <= len(catalogue.get("icss-core").questions) <= 80
     for questionnaire in catalogue.questionnaires:
         assert [s.id for s in questionnaire.standards] == [
             "policy", "people", "procedures", "accountability"]
+
+
+# -- versions side by side, replaces, level descriptions, the frameworks file ---------------
+
+def write_versions(folder: Path, *versions: str) -> None:
+    folder.mkdir(exist_ok=True)
+    for version in versions:
+        (folder / f"demo-{version}.yaml").write_text(
+            VALID.replace('version: "1.0"', f'version: "{version}"'))
+
+
+def test_every_version_loads_and_the_newest_is_offered(tmp_path: Path):
+    write_versions(tmp_path, "2026.9", "2026.10", "2026.2")
+    catalogue = load_catalogue([tmp_path], FRAMEWORKS)
+    assert sorted(q.version for q in catalogue.questionnaires) == ["2026.10", "2026.2", "2026.9"]
+    assert [(q.id, q.version) for q in catalogue.current] == [("demo", "2026.10")]
+    assert catalogue.get("demo").version == "2026.10"
+    assert catalogue.get("demo", "2026.2").version == "2026.2"
+    assert catalogue.get("demo", "2025.1") is None
+
+
+def test_the_shipped_frameworks_file_is_not_read_as_a_questionnaire():
+    catalogue = load_catalogue([SHIPPED, FRAMEWORKS], FRAMEWORKS)
+    assert {q.id for q in catalogue.questionnaires} == {"icss-core", "contingent", "quick-check"}
+    assert catalogue.frameworks.get("un-ip-psea").items_by_id["cs7"].number == "7"
+
+
+SPLIT = VALID.replace('version: "1.0"', 'version: "2.0"').replace(
+    "          - id: Q1\n", "          - id: Q1a\n            replaces: [Q1]\n").replace(
+    "          - id: Q3\n", "          - id: Q3b\n            replaces: [Q1, Q3]\n")
+
+
+def test_replaces_is_loaded_and_kept_in_the_snapshot_only_when_set(tmp_path: Path):
+    write_versions(tmp_path, "1.0")
+    (tmp_path / "demo-2.0.yaml").write_text(SPLIT)
+    catalogue = load_catalogue([tmp_path], FRAMEWORKS)
+    newer = catalogue.get("demo", "2.0")
+    # A split (Q1 into Q1a and Q3b) and a merge (Q1 and Q3 into Q3b) are both allowed.
+    assert newer.questions_by_id["Q1a"].replaces == ("Q1",)
+    assert newer.questions_by_id["Q3b"].replaces == ("Q1", "Q3")
+    assert newer.questions_by_id["Q2"].replaces == ()
+    snapshot = newer.to_dict()
+    questions = snapshot["standards"][0]["criteria"][0]["questions"]
+    assert [q.get("replaces") for q in questions] == [["Q1"], None, ["Q1", "Q3"]]
+    assert Questionnaire.from_dict(snapshot) == newer
+
+
+def test_replaces_is_checked_against_earlier_versions_only_when_they_are_loaded(
+        tmp_path: Path):
+    (tmp_path / "demo-2.0.yaml").write_text(SPLIT.replace("[Q1, Q3]", "[Q1, Q7]"))
+    assert load_catalogue([tmp_path], FRAMEWORKS).get("demo").questions_by_id["Q3b"].replaces \
+        == ("Q1", "Q7")
+    write_versions(tmp_path, "1.0")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_catalogue([tmp_path], FRAMEWORKS)
+    assert "question 'Q3b' replaces 'Q7', which no earlier version of 'demo' has" in str(
+        caught.value)
+
+
+def test_a_level_description_is_loaded_and_kept_in_the_snapshot_only_when_set():
+    text = VALID.replace("{min: 0, key: low, title: Low}",
+                         "{min: 0, key: low, title: Low, description: Little is in place.}")
+    questionnaire = parse_questionnaire(text)
+    assert [lv.description for lv in questionnaire.levels] == ["Little is in place.", ""]
+    assert questionnaire.to_dict()["levels"] == [
+        {"key": "low", "min": 0.0, "title": "Low", "description": "Little is in place."},
+        {"key": "high", "min": 50.0, "title": "High"},
+    ]
+    assert Questionnaire.from_dict(questionnaire.to_dict()) == questionnaire
+
+
+def test_format_1_files_keep_loading_with_follow_ups_that_open_on_yes_only():
+    """The 2026.1 files do this; from format 2 on, "unknown" must open them too."""
+    assert parse_questionnaire(VALID).questions_by_id["Q3"].show_if.answers == ("yes",)
+    with pytest.raises(QuestionnaireError):
+        parse_questionnaire(VALID.replace("title: Demo", "format: 2\ntitle: Demo"))
+    format_2 = VALID.replace("title: Demo", "format: 2\ntitle: Demo").replace(
+        'in: ["yes"]', 'in: ["yes", "unknown"]')
+    assert parse_questionnaire(format_2).to_dict() == parse_questionnaire(
+        VALID.replace('in: ["yes"]', 'in: ["yes", "unknown"]')).to_dict()
+
+
+def test_maps_to_is_checked_only_against_the_frameworks_given():
+    text = VALID.replace("            action: Write one.\n",
+                         "            action: Write one.\n            maps_to: {chs: [12]}\n")
+    assert parse_questionnaire(text).questions_by_id["Q1"].maps_to == (("chs", ("12",)),)
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(text, "demo.yaml", load_frameworks(FRAMEWORKS))
+    assert "maps_to 'chs' names '12', which framework 'chs' does not have" in str(caught.value)
+
+
+def test_a_broken_frameworks_file_is_reported_with_the_questionnaires_own_problems(
+        tmp_path: Path):
+    frameworks = tmp_path / "frameworks.yaml"
+    frameworks.write_text("frameworks: []\n")
+    (tmp_path / "questionnaires").mkdir()
+    (tmp_path / "questionnaires" / "demo-1.0.yaml").write_text(
+        VALID.replace("tier: practice", "tier: paper"))
+    with pytest.raises(QuestionnaireError) as caught:
+        load_catalogue([tmp_path / "questionnaires"], frameworks)
+    assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
+        "'frameworks' must be a non-empty list",
+        "tier must be one of framework, practice, not 'paper'",
+    ]

@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from kcs_assess.config import DEFAULT_QUESTIONNAIRE_DIR
+import pytest
+import yaml
+
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR
 from kcs_assess.domain.catalogue import load_catalogue
+from kcs_assess.domain.loader import fingerprint
+from kcs_assess.domain.questionnaire import Questionnaire
 from kcs_assess.domain.scoring import score
 
-CATALOGUE = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR])
-ICSS = CATALOGUE.get("icss-core")
-CONTINGENT = CATALOGUE.get("contingent")
-QUICK = CATALOGUE.get("quick-check")
+CATALOGUE = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR], DEFAULT_FRAMEWORKS_FILE)
+# The branches and hand-scored examples below are those of version 2026.1, which stays shipped
+# beside newer versions and keeps scoring the assessments answered on it.
+ICSS = CATALOGUE.get("icss-core", "2026.1")
+CONTINGENT = CATALOGUE.get("contingent", "2026.1")
+QUICK = CATALOGUE.get("quick-check", "2026.1")
+
+# The sha256 of each 2026.1 snapshot, as stored in every database where an assessment was
+# started on it. Should a change to the loader or the model change one of these, starting an
+# assessment on that database would fail (the file would differ from its stored version).
+DIGESTS_2026_1 = {
+    "icss-core": "6253a1d2173f56ac108057a57c9ea28e714e9d5e71025ecde4e2171fe963d055",
+    "contingent": "b3369eb79986107ac71159769cbf569dc7a0d52b62dbee12e038e2a8de1caf79",
+    "quick-check": "bce512bb75201d84fbd50bbbc948de9b590d678efeac8af42f700eb9d59c5c88",
+}
+
+
+@pytest.mark.parametrize(("questionnaire_id", "digest"), DIGESTS_2026_1.items())
+def test_the_2026_1_versions_stay_shipped_with_the_digests_of_their_stored_snapshots(
+        questionnaire_id: str, digest: str):
+    questionnaire = CATALOGUE.get(questionnaire_id, "2026.1")
+    assert questionnaire is not None
+    assert fingerprint(questionnaire) == digest
+    assert fingerprint(Questionnaire.from_dict(questionnaire.to_dict())) == digest
+
+
+def test_each_shipped_file_is_named_after_its_id_and_version():
+    for (questionnaire_id, version), file in CATALOGUE.files.items():
+        assert Path(file).name == f"{questionnaire_id}-{version}.yaml"
+
+
+def test_every_shipped_version_after_2026_1_follows_the_format_2_rules():
+    for (_questionnaire_id, version), file in CATALOGUE.files.items():
+        if version != "2026.1":
+            assert yaml.safe_load(Path(file).read_text()).get("format") == 2, file
 
 
 def all_yes(questionnaire, **answers: str) -> dict[str, str]:

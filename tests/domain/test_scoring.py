@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kcs_assess.domain.loader import parse_questionnaire
-from kcs_assess.domain.scoring import score
+from kcs_assess.domain.questionnaire import Questionnaire
+from kcs_assess.domain.scoring import level_for, level_ranges, score, shown_score
 
 # Two standards. "policy": P1 critical framework (w1), P2 practice (w2), P3 practice (w1,
 # allows na), C1 an unscored context question, P4 shown only when C1 is yes (practice, w1).
@@ -77,6 +78,18 @@ def test_show_if_holds_only_when_the_named_question_is_answered_with_a_listed_an
     answers = {k: v for k, v in ALL_YES.items() if k != "C1"}
     assert "P4" not in score(QUESTIONNAIRE, answers).shown
     assert "P4" in score(QUESTIONNAIRE, {**answers, "C1": "yes"}).shown
+
+
+def test_a_not_applicable_answer_never_opens_a_follow_up():
+    # The loader refuses "na" in a show_if list; a snapshot stored before that rule may hold it.
+    data = QUESTIONNAIRE.to_dict()
+    policy = data["standards"][0]["criteria"][0]["questions"]
+    policy[4]["show_if"] = {"question": "P3", "in": ["no", "na"]}  # P4 follows P3
+    snapshot = Questionnaire.from_dict(data)
+    res = score(snapshot, {**ALL_YES, "P3": "na", "P4": "no"})
+    assert "P4" not in res.shown
+    assert standard(res, "policy").score == 100
+    assert "P4" in score(snapshot, {**ALL_YES, "P3": "no", "P4": "no"}).shown
 
 
 def test_unscored_context_question_never_scores_or_becomes_a_gap():
@@ -343,3 +356,11 @@ def test_strengths_are_the_criteria_fully_in_place():
     # A criterion with a question still unanswered is not known to be fully in place.
     assert [s.criterion.id for s in score(QUESTIONNAIRE, {"E1": "yes"}).strengths] == []
     assert score(QUESTIONNAIRE, {}).strengths == ()
+
+
+def test_each_level_covers_the_shown_scores_up_to_the_next_levels_minimum():
+    ranges = [(level.key, low, high) for level, low, high in level_ranges(QUESTIONNAIRE.levels)]
+    assert ranges == [("l0", 0, 39), ("l1", 40, 69), ("l2", 70, 89), ("l3", 90, 100)]
+    # A shown score is rounded down: 69.9 is shown as 69, at l1, as the range says.
+    assert level_for(QUESTIONNAIRE.levels, 69.9, capped=False).key == "l1"
+    assert shown_score(69.9) == 69

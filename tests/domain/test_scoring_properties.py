@@ -1,8 +1,8 @@
 """Property tests for the scoring contract in DESIGN.md ("Scoring (pure functions ...)").
 
 Hypothesis builds small random questionnaires (standards, criteria, weighted, critical,
-tiered, not-applicable-allowing, unscored and show_if-linked questions) and random answer
-maps, and checks the rules that must hold for every one of them.
+tiered, not-applicable-allowing, unscored, show_if-linked and crosswalk-mapped questions) and
+random answer maps, and checks the rules that must hold for every one of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from kcs_assess import create_app
-from kcs_assess.domain.loader import parse_questionnaire
+from kcs_assess.domain.loader import parse_frameworks, parse_questionnaire
 from kcs_assess.domain.questionnaire import (
     ANSWER_VALUES,
     SCALES,
@@ -32,6 +32,19 @@ PROPERTY_SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+# Two small frameworks for the generated questionnaires' maps_to.
+FRAMEWORKS = parse_frameworks("""\
+frameworks:
+  - id: fa
+    title: Framework A
+    edition: "1"
+    items: [{id: a1, title: A one}, {id: a2, title: A two}, {id: a3, title: A three}]
+  - id: fb
+    title: Framework B
+    edition: "2"
+    items: [{id: 1, title: B one}, {id: 2, title: B two}]
+""")
 
 IMPROVEMENTS = {
     "unknown": ("partly", "yes"),
@@ -63,8 +76,24 @@ def _options(question: dict[str, Any]) -> tuple[str, ...]:
 
 
 @st.composite
-def questionnaire_dicts(draw: st.DrawFn) -> dict[str, Any]:
-    """A questionnaire in Questionnaire.to_dict() shape, valid for the loader too."""
+def maps_to_dicts(draw: st.DrawFn) -> dict[str, list[str]]:
+    """References to some items of FRAMEWORKS, as maps_to holds them."""
+    result = {}
+    for framework in FRAMEWORKS.frameworks:
+        refs = draw(st.lists(st.sampled_from([item.id for item in framework.items]),
+                             unique=True, max_size=2))
+        if refs:
+            result[framework.id] = refs
+    return result
+
+
+@st.composite
+def questionnaire_dicts(draw: st.DrawFn, na_in_show_if: bool = False) -> dict[str, Any]:
+    """A questionnaire in Questionnaire.to_dict() shape, valid for the loader too.
+
+    na_in_show_if: let show_if lists hold "na", which the loader refuses but which a snapshot
+    stored before that rule might hold.
+    """
     earlier: list[dict[str, Any]] = []
     standards = []
     for s in range(draw(st.integers(min_value=1, max_value=4))):
@@ -87,9 +116,13 @@ def questionnaire_dicts(draw: st.DrawFn) -> dict[str, Any]:
                 }
                 if earlier and draw(st.integers(0, 2)) == 0:
                     target = draw(st.sampled_from(earlier))
-                    answers = draw(st.lists(st.sampled_from(_options(target)), min_size=1,
-                                            unique=True))
+                    listed = [a for a in _options(target) if na_in_show_if or a != "na"]
+                    answers = draw(st.lists(st.sampled_from(listed), min_size=1, unique=True))
                     question["show_if"] = {"question": target["id"], "in": answers}
+                if scored and draw(st.booleans()):
+                    question["maps_to"] = draw(maps_to_dicts())
+                    if not question["maps_to"]:
+                        del question["maps_to"]
                 questions.append(question)
                 earlier.append(question)
             criteria.append({"id": f"S{s}.C{c}", "title": f"Criterion {s}.{c}",
@@ -208,7 +241,7 @@ def app() -> Iterator[Flask]:
 @given(questionnaire_dicts())
 def test_generated_questionnaires_are_valid_questionnaire_files(data: dict[str, Any]) -> None:
     """The generated questionnaires pass the loader, so the properties test real inputs."""
-    parsed = parse_questionnaire(yaml.safe_dump(data, sort_keys=False))
+    parsed = parse_questionnaire(yaml.safe_dump(data, sort_keys=False), frameworks=FRAMEWORKS)
     assert parsed.to_dict() == Questionnaire.from_dict(data).to_dict()
 
 
@@ -306,6 +339,18 @@ def test_hidden_questions_never_change_scores(case, data) -> None:
     assert after.shown == before.shown
     assert [q.id for q in after.unanswered] == [q.id for q in before.unanswered]
     assert after.complete == before.complete
+
+
+@PROPERTY_SETTINGS
+@given(questionnaire_dicts(na_in_show_if=True).map(Questionnaire.from_dict), st.data())
+def test_a_not_applicable_answer_never_opens_a_question(questionnaire, data) -> None:
+    """Even a snapshot whose show_if lists "na": a question opened by it would be scored."""
+    answers = data.draw(answer_maps(questionnaire), label="answers")
+    result = score(questionnaire, answers)
+    for question in questionnaire.questions:
+        if question.show_if and answers.get(question.show_if.question) == "na":
+            assert question.id not in result.shown
+            assert all(g.question.id != question.id for g in result.plan)
 
 
 # -- 5. not assessed is never 0 -----------------------------------------------------------

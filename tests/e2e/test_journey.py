@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import IN_CI, PASSWORD
 
-from kcs_assess.domain.loader import load_questionnaire
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR
+from kcs_assess.domain.catalogue import load_catalogue
 
 from .conftest import LiveServer
 
@@ -23,8 +23,9 @@ except ImportError as exc:  # the browser fixture gives the same choice for a mi
 
 pytestmark = pytest.mark.e2e
 
-QUESTIONNAIRE = load_questionnaire(
-    Path(__file__).resolve().parents[2] / "questionnaires" / "icss-core.yaml")
+# The version the app offers for a new assessment.
+QUESTIONNAIRE = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR], DEFAULT_FRAMEWORKS_FILE).get(
+    "icss-core")
 STEPS = [(s.id, s.title) for s in QUESTIONNAIRE.standards]
 LABEL = "Annual review 2026"
 

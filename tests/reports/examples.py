@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from kcs_assess.domain.loader import load_questionnaire
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE
+from kcs_assess.domain.crosswalk import crosswalk
+from kcs_assess.domain.loader import load_frameworks, load_questionnaire
 from kcs_assess.domain.scoring import score
 from kcs_assess.reports.plan import PlanReport
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
-QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check.yaml")
-ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core.yaml")
+QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check-2026.1.yaml")
+ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core-2026.1.yaml")
+FRAMEWORKS = load_frameworks(DEFAULT_FRAMEWORKS_FILE)
 
 # Worked by hand in tests/test_results.py; every other question is answered yes.
 PATTERN = {"QPL1.2": "partly", "QPE1.1": "no", "QPE2.2": "unknown", "QPR1.1": "partly"}
@@ -50,6 +53,7 @@ def plan_report(**changes: object) -> PlanReport:
         "result": score(QUICK, ANSWERS), "answers": ANSWERS, "notes": NOTES,
         "submitted": True, "date": DATE, "generated_on": GENERATED, "country": COUNTRY,
         "submitted_by": SUBMITTED_BY,
+        "readiness": crosswalk(score(QUICK, ANSWERS), ANSWERS, FRAMEWORKS),
     }
     values.update(changes)
     return PlanReport(**values)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from reportlab.platypus import KeepTogether, Spacer
 
+from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE
 from kcs_assess.domain.catalogue import load_catalogue
 from kcs_assess.i18n import LANGUAGES
 from kcs_assess.reports.blank import build_blank_pdf
@@ -15,7 +16,7 @@ from .examples import QUESTIONNAIRES, plan_report
 from .pdfread import all_lines, headings_left_alone, read
 
 FOOTER_TOP = 80
-SHIPPED = load_catalogue([QUESTIONNAIRES])
+SHIPPED = load_catalogue([QUESTIONNAIRES], DEFAULT_FRAMEWORKS_FILE)
 
 
 @pytest.mark.parametrize("locale", list(LANGUAGES))

@@ -9,10 +9,13 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from kcs_assess.domain.crosswalk import crosswalk, informative
+from kcs_assess.domain.questionnaire import Questionnaire
 from kcs_assess.domain.scoring import score
 from kcs_assess.reports.plan import build_plan_pdf
 
 from .examples import (
+    FRAMEWORKS,
     ANSWERS,
     COUNTRY,
     GENERATED,
@@ -196,7 +199,7 @@ def test_improvement_plan_lists_one_action_per_gap_in_plan_order(
 
 
 def test_things_to_find_out_are_the_dont_know_answers(english_lines: list[DrawnLine]) -> None:
-    find_out = section(english_lines, "Things to find out", "Appendix: answers and notes")
+    find_out = section(english_lines, "Things to find out", "What this means for other standards")
     assert text_of(find_out) == (
         "You answered “Don't know” to these. Finding out is the first step. "
         "• QPE2.2 If asked, could your people name their focal point and say how to report "
@@ -264,9 +267,10 @@ def test_a_draft_is_provisional_and_its_minimum_requirements_not_known_yet() -> 
 
 
 def test_a_draft_with_nothing_answered_offers_no_good_news() -> None:
+    nothing = score(QUICK, {})
     lines = all_lines(read(build_plan_pdf(plan_report(
-        result=score(QUICK, {}), answers={}, notes={}, submitted=False, date=GENERATED),
-        "en")))
+        result=nothing, answers={}, notes={}, submitted=False, date=GENERATED,
+        readiness=informative(crosswalk(nothing, {}, FRAMEWORKS))), "en")))
     plan = text_of(section(lines, "Improvement plan", "Appendix: answers and notes"))
     assert plan == ("Nothing has been answered yet, so there is no improvement plan yet. "
                     "Answer the questions to see the gaps and what to do about them.")
@@ -276,10 +280,11 @@ def test_a_draft_with_nothing_answered_offers_no_good_news() -> None:
 
 def test_a_partly_answered_draft_without_gaps_says_the_plan_is_not_complete() -> None:
     answers = {q.id: "yes" for q in QUICK.standards[0].questions}
+    result = score(QUICK, answers)
     lines = all_lines(read(build_plan_pdf(plan_report(
-        result=score(QUICK, answers), answers=answers, notes={}, submitted=False,
-        date=GENERATED), "en")))
-    plan = text_of(section(lines, "Improvement plan", "Appendix: answers and notes"))
+        result=result, answers=answers, notes={}, submitted=False, date=GENERATED,
+        readiness=crosswalk(result, answers, FRAMEWORKS)), "en")))
+    plan = text_of(section(lines, "Improvement plan", "What this means for other standards"))
     assert plan == ("No gaps among the answers so far, but some questions are still "
                     "unanswered: the plan is complete only when every question is answered.")
 
@@ -306,7 +311,7 @@ def test_outline_links_each_section_to_the_page_it_starts_on(
                 for entry in english_plan.outline if not isinstance(entry, list)]
     assert [title for title, _ in sections] == [
         "Summary", "Standards", "Strengths", "Improvement plan", "Things to find out",
-        "Appendix: answers and notes"]
+        "What this means for other standards", "Appendix: answers and notes"]
     for title, page in sections:
         assert next(line.page for line in english_lines if line.text == title) == page
     assert sections[-1][1] > sections[0][1]
@@ -334,3 +339,48 @@ def test_a_direction_override_in_the_name_stays_out_of_the_footer_label() -> Non
                   and "Acme" in line.text)
     # The override reverses its own word, and nothing after it.
     assert shown(footer.text) == "Acme tsurT · Baseline 2026"
+
+
+def test_the_levels_are_explained_under_the_standards(english_lines: list[DrawnLine]) -> None:
+    levels = section(english_lines, "What the levels mean", "Improvement plan")
+    rows = [[cell.text for cell in row_of(levels, line)] for line in levels
+            if line.text in {"Level", "Not in place", "Developing", "Established", "Embedded"}]
+    assert rows == [["Level", "Score"], ["Not in place", "0 to 39"], ["Developing", "40 to 69"],
+                    ["Established", "70 to 89"], ["Embedded", "90 to 100"]]
+    assert ("A standard with a minimum requirement that is not fully in place stays at "
+            "“Developing” at most, whatever its score") in text_of(levels)
+
+
+def test_level_descriptions_are_printed_where_the_questionnaire_gives_them() -> None:
+    snapshot = QUICK.to_dict()
+    snapshot["levels"][1]["description"] = "The basics are written down but not yet applied."
+    questionnaire = Questionnaire.from_dict(snapshot)
+    lines = all_lines(read(build_plan_pdf(plan_report(
+        questionnaire=questionnaire, result=score(questionnaire, ANSWERS), readiness=()), "en")))
+    levels = section(lines, "What the levels mean", "Improvement plan")
+    header = next(line for line in levels if line.text == "Level")
+    assert [cell.text for cell in row_of(levels, header)] == ["Level", "Score", "What it means"]
+    developing = next(line for line in levels if line.text == "Developing")
+    assert [cell.text for cell in row_of(levels, developing)] == [
+        "Developing", "40 to 69", "The basics are written down but not yet applied."]
+    assert "What this means for other standards" not in [line.text for line in lines]
+
+
+def test_what_this_means_for_other_standards_as_on_screen(
+        english_lines: list[DrawnLine]) -> None:
+    crosswalk = section(english_lines, "What this means for other standards",
+                        "Appendix: answers and notes")
+    assert ("an indication to help you prepare for their official assessment, not a "
+            "substitute for it.") in text_of(crosswalk)
+    texts = [line.text for line in crosswalk]
+    assert [t for t in texts if t.startswith("Edition:")] == [
+        "Edition: 2020", "Edition: 2012", "Edition: 2014"]
+    start = texts.index("UN implementing partner PSEA capacity assessment")
+    un = crosswalk[start:texts.index("Edition: 2012")]
+    rows = [[cell.text for cell in row_of(un, line)] for line in un
+            if re.match(r"\d ", line.text)]
+    assert [(row[0].split()[0], row[1], row[2]) for row in rows] == [
+        ("1", "Met", "QPL1.1, QPL2.1"), ("2", "Partly met", "QPL1.2"),
+        ("3", "Not met", "QPE1.1"), ("4", "Met", "QPE2.1"),
+        ("5", "Not met", "QPR1.1, QPR1.2"), ("6", "Met", "QPR1.3"), ("7", "Met", "QAC1.1"),
+        ("8", "Not assessed", "–")]
