@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from ..domain.chart import chart_layout
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Result
 from ..labels import ANSWERS, ASSESSMENT_STATUSES, SEVERITIES, TIERS
-from .chart import Bar, ScoreChart
+from .chart import ScoreChart
 from .document import (
     BAD,
     BODY,
@@ -150,13 +151,14 @@ class _PlanBuilder:
                 text(f"• {self.question_line(q)} ({self.answer(q.id)})", replace(BODY, colour=BAD))
                 for q in result.failing_critical
             ]
+        layout = chart_layout(result)
+        bars = [(self.standard_title(r.standard.id, r.standard.title), self.score(r.score))
+                for r in (bar.result for bar in layout.bars)]
+        marks = [f"{self.score(level.min)} {self.level_title(level.key, level.title)}"
+                 for level in (mark.level for mark in layout.marks)]
         story += [
             self.report.heading(t.gettext("Scores by standard, out of 100"), SUBHEADING, 1),
-            ScoreChart(self.report, [
-                Bar(self.standard_title(r.standard.id, r.standard.title), r.score,
-                    self.score(r.score))
-                for r in result.standards
-            ], [(level.min, self.score(level.min)) for level in self.questionnaire.levels[1:]]),
+            ScoreChart(self.report, layout, bars, marks),
         ]
         return story
 

@@ -15,6 +15,7 @@ from flask_babel import (
 )
 
 from .. import labels
+from ..domain.chart import chart_layout
 from ..domain.questionnaire import Questionnaire, Standard
 from ..i18n import LANGUAGES, Translator, direction
 
@@ -143,6 +144,7 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "qtext": qtext,
         "score_text": score_text,
         "month_text": month_text,
+        "chart_layout": chart_layout,
     }
 
 
