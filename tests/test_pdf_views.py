@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from conftest import post, register, sign_out, start_assessment
+from conftest import register, sign_out, start_assessment, submit_assessment
 from pypdf import PdfReader
 from test_results import PATTERN
 from test_wizard import QUICK, answer_all
@@ -22,7 +22,7 @@ def submitted(client, **register_args) -> int:
     register(client, **register_args)
     assessment = start_assessment(client, "quick-check", label='Review <b>2026</b> & "after"')
     answer_all(client, assessment, QUICK, PATTERN)
-    assert post(client, f"/assessments/{assessment}/check").status_code == 302
+    assert submit_assessment(client, assessment).status_code == 302
     return assessment
 
 

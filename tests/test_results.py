@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import post, start_assessment
+from conftest import start_assessment, submit_assessment
 from test_wizard import QUICK, answer_all, save
 
 # Quick check, weights: policy QPL1.1 2c, QPL1.2 1, QPL2.1 2c, QPL2.2 1 (6)
@@ -28,7 +28,7 @@ EXPECTED_ROWS = [
 def submitted_results(member) -> str:
     assessment = start_assessment(member, "quick-check")
     answer_all(member, assessment, QUICK, PATTERN)
-    response = post(member, f"/assessments/{assessment}/check")
+    response = submit_assessment(member, assessment)
     assert response.status_code == 302
     return member.get(response.headers["Location"]).get_data(as_text=True)
 

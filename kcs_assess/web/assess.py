@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..domain.progress import progress
 from ..domain.scoring import score, visible_questions
 from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
 from ..models import Assessment
 from ..services import accounts, assessments
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
-from .forms import StartAssessmentForm
+from .forms import StartAssessmentForm, SubmitAssessmentForm
 from .helpers import step_view
 
 bp = Blueprint("assess", __name__)
@@ -63,7 +64,8 @@ def overview(assessment_id: int):
     questionnaire = assessments.questionnaire_for(assessment)
     result = assessments.result_of(assessment)
     return render_template("assess/overview.html", assessment=assessment,
-                           questionnaire=questionnaire, result=result)
+                           questionnaire=questionnaire, result=result,
+                           progress=progress(result))
 
 
 @bp.route("/assessments/<int:assessment_id>/steps/<standard_id>", methods=["GET", "POST"])
@@ -92,13 +94,16 @@ def step(assessment_id: int, standard_id: str):
                 _("This assessment was submitted and can no longer be changed.")) from None
         return _after_save(assessment, questionnaire, standard, index, go, before)
     recorded = assessments.recorded(assessment)
+    shown = {q.id for q in visible_questions(questionnaire, recorded.answers)}
+    # The follow-up questions the last save brought up (see _after_save), to point them out.
+    follow_ups = [q.id for q in standard.questions
+                  if q.id in shown and q.id in request.args.getlist("new")]
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
         standard=standard, index=index, recorded=recorded,
         criteria=step_view(questionnaire, assessment.questionnaire_version.sha256, standard,
                            str(get_locale())),
-        shown={q.id for q in visible_questions(questionnaire, recorded.answers)},
-        note_max_length=NOTE_MAX_LENGTH,
+        shown=shown, follow_ups=follow_ups, note_max_length=NOTE_MAX_LENGTH,
     )
 
 
@@ -114,16 +119,16 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, go:
         return redirect(url_for("assess.step", assessment_id=assessment.id,
                                 standard_id=previous.id))
     # Answers on this step may have brought up follow-up questions on the same step:
-    # without JavaScript, show the step again rather than leave them behind unseen.
+    # without JavaScript, show the step again rather than leave them behind unseen, scrolled
+    # to a message that stands just above the first of them, which are marked as new.
     after = assessments.recorded(assessment).answers
     was_shown = {q.id for q in visible_questions(questionnaire, before or {})}
     appeared = [q for q in visible_questions(questionnaire, after)
                 if q.standard_id == standard.id and q.id not in was_shown and q.id not in after]
     if appeared:
-        flash(_("Your answers brought up follow-up questions on this page. "
-                "Please answer them too."), "info")
         return redirect(url_for("assess.step", assessment_id=assessment.id,
-                                standard_id=standard.id, _anchor=f"q-{appeared[0].id}"))
+                                standard_id=standard.id, new=[q.id for q in appeared],
+                                _anchor="follow-ups"))
     if index + 1 < len(questionnaire.standards):
         following = questionnaire.standards[index + 1]
         return redirect(url_for("assess.step", assessment_id=assessment.id,
@@ -135,23 +140,30 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, go:
 def check(assessment_id: int):
     assessment = _assessment(assessment_id)
     questionnaire = assessments.questionnaire_for(assessment)
+    form = SubmitAssessmentForm()
     incomplete = False
     if request.method == "POST":  # CSRFProtect has checked the token already
-        try:
-            assessments.submit(current_user, assessment)
-        except assessments.AssessmentLocked:
-            raise BadSubmission(_("This assessment was submitted already.")) from None
-        except assessments.Incomplete:
-            incomplete = True
-        else:
-            flash(_("Assessment submitted. Here are your results and improvement plan."),
-                  "success")
-            return redirect(url_for("results.show", assessment_id=assessment.id))
+        if assessment.submitted:
+            raise BadSubmission(_("This assessment was submitted already."))
+        # An incomplete assessment is refused whatever the form says: it lists what is missing.
+        if not assessments.result_of(assessment).complete or form.validate():
+            try:
+                assessments.submit(current_user, assessment)
+            except assessments.AssessmentLocked:
+                raise BadSubmission(_("This assessment was submitted already.")) from None
+            except assessments.Incomplete:
+                incomplete = True
+            else:
+                flash(_("Assessment submitted. Here are your results and improvement plan."),
+                      "success")
+                return redirect(url_for("results.show", assessment_id=assessment.id))
     recorded = assessments.recorded(assessment)
+    result = score(questionnaire, recorded.answers)
     return render_template(
         "assess/check.html", assessment=assessment, questionnaire=questionnaire,
-        recorded=recorded, result=score(questionnaire, recorded.answers), incomplete=incomplete,
-    ), 422 if incomplete else 200
+        recorded=recorded, result=result, progress=progress(result), incomplete=incomplete,
+        form=form,
+    ), 422 if incomplete or form.errors else 200
 
 
 def _assessment(assessment_id: int) -> Assessment:
