@@ -148,5 +148,13 @@ def template_globals(static_version: str) -> dict[str, Any]:
     }
 
 
+def isolate(text: str) -> str:
+    """Wrap user text in first-strong isolates, for where no element can (a page's title).
+
+    Its direction then follows its own first letter, and it cannot reorder what is around it.
+    """
+    return f"\u2068{text}\u2069"
+
+
 def template_filters() -> dict[str, Any]:
-    return {"date": format_date, "datetime": format_datetime}
+    return {"date": format_date, "datetime": format_datetime, "isolate": isolate}
