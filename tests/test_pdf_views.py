@@ -29,7 +29,7 @@ def submitted(client, **register_args) -> int:
 def test_results_offer_the_plan_in_every_shipped_language(client):
     assessment = submitted(client)
     page = client.get(f"/assessments/{assessment}/results").get_data(as_text=True)
-    downloads = re.search(r'<p class="downloads" id="downloads">(.*?)</p>', page).group(1)
+    downloads = re.search(r'<div id="downloads">(.*?)</div>', page, re.S).group(1)
     for code in LANGUAGES:
         assert f"/assessments/{assessment}/plan.pdf?lang={code}" in downloads
 

@@ -71,16 +71,22 @@ def test_arabic_chart_names_each_standard_and_keeps_figures_clear_of_bar_ends(
             assert inside or beside, (names[i], figure, bar)
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_chart_text_keeps_the_page_text_size_on_a_phone(site: Site, new_context: Any,
                                                         language: str) -> None:
     page = open_page(site, new_context, f"/assessments/{site.submitted}/results", language,
                      NARROWEST)
     body_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    texts = box(page, ".chart text")
-    assert texts
     # A glyph box is about 1.2 times the font size: 7 px text would be under 9 px high.
-    assert min(text["height"] for text in texts) >= body_size
+    names_and_figures = box(page, ".chart .name, .chart li text")
+    assert len(names_and_figures) == 2 * len(QUESTIONNAIRE.standards)
+    assert min(text["height"] for text in names_and_figures) >= body_size
+    marks = box(page, ".chart .marks text")  # the level marks' labels, a little smaller
+    assert len(marks) == 3 and min(text["height"] for text in marks) >= 0.85 * body_size
+    # Nothing runs off the chart.
+    [chart] = box(page, ".chart")
+    for text in names_and_figures + marks:
+        assert chart["left"] <= text["left"] and text["right"] <= chart["right"], text
     # The level marks are named.
     for level in QUESTIONNAIRE.levels[1:]:
         expect(page.locator(".chart")).to_contain_text(f"{level.min:g}")
