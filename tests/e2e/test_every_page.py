@@ -9,11 +9,13 @@ import pytest
 from conftest import IN_CI
 
 try:
+    import playwright  # noqa: F401
     from axe_playwright_python.sync_playwright import Axe
 except ImportError as exc:  # the browser fixture gives the same choice for a missing browser
     if IN_CI:
         raise
-    pytest.skip(f"axe-playwright-python is not installed: {exc}", allow_module_level=True)
+    pytest.skip(f"playwright or axe-playwright-python is not installed: {exc}",
+                allow_module_level=True)
 
 from .pages import LANGUAGES, PAGE_TYPES, PageType, Site, Tabs
 

@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 from conftest import IN_CI
 
-from .pages import Site, answer_all, choose_language
-
 try:
     from playwright.sync_api import Page, expect
 except ImportError as exc:  # the browser fixture gives the same choice for a missing browser
@@ -16,6 +14,7 @@ except ImportError as exc:  # the browser fixture gives the same choice for a mi
         raise
     pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
 
+from .pages import Site, answer_all, choose_language
 from .test_journey import QUESTIONNAIRE, start_assessment
 
 pytestmark = pytest.mark.e2e
