@@ -46,7 +46,6 @@ class DatabaseId(IntegerConverter):
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the tables must be known to Flask-Migrate)
     from .services import passwords, transaction
-
     from .web import hygiene
 
     db.init_app(app)

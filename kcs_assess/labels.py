@@ -33,7 +33,8 @@ STEP_STATUSES = {
 ASSESSMENT_STATUSES = {"draft": N_("Draft"), "submitted": N_("Submitted")}
 TIERS = {"framework": N_("On paper"), "practice": N_("In practice")}
 ORGANISATION_TYPES = {
-    "ngo": N_("Non-governmental organisation (NGO)"),
+    # i18n: no abbreviation here: English "NGO" would show as is in other languages.
+    "ngo": N_("Non-governmental organisation"),
     "contingent": N_("Military or police contingent"),
     "other": N_("Other organisation"),
 }

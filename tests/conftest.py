@@ -265,6 +265,11 @@ def start_assessment(client: FlaskClient, questionnaire: str = "icss-core",
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
+def submit_assessment(client: FlaskClient, assessment_id: int):
+    """Submit from the check page, confirming that the answers will be locked."""
+    return post(client, f"/assessments/{assessment_id}/check", {"confirm": "y"})
+
+
 @pytest.fixture
 def member(client: FlaskClient) -> FlaskClient:
     """A client signed in as a newly registered focal point of an NGO."""

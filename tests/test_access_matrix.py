@@ -20,6 +20,7 @@ from conftest import (
     post,
     register,
     start_assessment,
+    submit_assessment,
 )
 from sqlalchemy import select, text
 
@@ -131,7 +132,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     draft = start_assessment(admin, label="Draft round")
     submitted = start_assessment(admin, label="Submitted round")
     answer_all(admin, submitted, ICSS, {})
-    assert post(admin, f"/assessments/{submitted}/check").status_code == 302
+    assert submit_assessment(admin, submitted).status_code == 302
     editor = colleague(app, admin, "editor@example.org", "editor")
     viewer = colleague(app, admin, "viewer@example.org", "viewer")
     outsider = app.test_client()

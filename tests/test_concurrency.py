@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import colleague, csrf_token, post, start_assessment
+from conftest import colleague, post, start_assessment, submit_assessment
 from sqlalchemy import select
 
 from kcs_assess.extensions import db
@@ -123,9 +123,7 @@ def test_a_save_cannot_land_after_a_concurrent_submit(app, member):
     assessment = start_assessment(member)
     answer_all(member, assessment, ICSS, {})
     stale = shown_form(member, assessment)
-    token = csrf_token(member, "/")
-    assert member.post(f"/assessments/{assessment}/check",
-                       data={"csrf_token": token}).status_code == 302
+    assert submit_assessment(member, assessment).status_code == 302
     response = member.post(step_url(assessment), data={**stale, "answer-PL1.1": "no",
                                                        "go": "later"})
     assert response.status_code == 400

@@ -218,5 +218,5 @@ def test_dates_follow_the_language(client, far_east_clock):
         db.session.commit()
     listing = client.get("/").get_data(as_text=True)
     overview = client.get(f"/assessments/{assessment}").get_data(as_text=True)
-    assert "<td>1 décembre 2026</td>" in listing
+    assert ">1 décembre 2026</td>" in listing
     assert "dernier enregistrement\u00a0: 1 décembre 2026, 23:30 UTC" in overview

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import html
 
-from conftest import colleague, current_organisation_id, post, start_assessment
+from conftest import (
+    colleague,
+    current_organisation_id,
+    post,
+    start_assessment,
+    submit_assessment,
+)
 from sqlalchemy import func, select
 from test_wizard import ICSS, answer_all
 
@@ -15,7 +21,7 @@ from kcs_assess.models import Answer, Assessment, AuditEvent
 def submitted(member) -> int:
     assessment = start_assessment(member)
     answer_all(member, assessment, ICSS, {})
-    assert post(member, f"/assessments/{assessment}/check").status_code == 302
+    assert submit_assessment(member, assessment).status_code == 302
     return assessment
 
 

@@ -6,7 +6,7 @@ import io
 import re
 from datetime import UTC, datetime
 
-from conftest import post, register, sign_out, start_assessment
+from conftest import register, sign_out, start_assessment, submit_assessment
 from pypdf import PdfReader
 from reports.pdfread import DrawnLine, all_lines, read, row_of
 from test_results import PATTERN
@@ -24,14 +24,14 @@ def submitted(client, **register_args) -> int:
     register(client, **register_args)
     assessment = start_assessment(client, "quick-check", label='Review <b>2026</b> & "after"')
     answer_all(client, assessment, QUICK, PATTERN)
-    assert post(client, f"/assessments/{assessment}/check").status_code == 302
+    assert submit_assessment(client, assessment).status_code == 302
     return assessment
 
 
 def test_results_offer_the_plan_in_every_shipped_language(client):
     assessment = submitted(client)
     page = client.get(f"/assessments/{assessment}/results").get_data(as_text=True)
-    downloads = re.search(r'<p class="downloads" id="downloads">(.*?)</p>', page).group(1)
+    downloads = re.search(r'<div id="downloads">(.*?)</div>', page, re.S).group(1)
     for code in LANGUAGES:
         assert f"/assessments/{assessment}/plan.pdf?lang={code}" in downloads
 
@@ -115,7 +115,7 @@ def submitted_on_a_fixed_day(client) -> int:
     answer_all(client, assessment, QUICK, PATTERN)
     people = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.standards[1].questions}
     save(client, assessment, "people", people, {"QPE1.1": NOTE})
-    assert post(client, f"/assessments/{assessment}/check").status_code == 302
+    assert submit_assessment(client, assessment).status_code == 302
     with client.application.app_context():
         db.session.execute(update(Assessment).values(submitted_at=SUBMITTED_AT))
         db.session.commit()

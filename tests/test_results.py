@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import post, start_assessment
+from conftest import start_assessment, submit_assessment
 from test_wizard import QUICK, answer_all, save
 
 # Quick check, weights: policy QPL1.1 2c, QPL1.2 1, QPL2.1 2c, QPL2.2 1 (6)
@@ -28,7 +28,7 @@ EXPECTED_ROWS = [
 def submitted_results(member, pattern: dict[str, str] = PATTERN) -> str:
     assessment = start_assessment(member, "quick-check")
     answer_all(member, assessment, QUICK, pattern)
-    response = post(member, f"/assessments/{assessment}/check")
+    response = submit_assessment(member, assessment)
     assert response.status_code == 302
     return member.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -89,14 +89,19 @@ def test_plan_lists_actions_in_priority_order_with_time_frames(member):
     assert action in rows[0]
 
 
-def test_chart_is_an_svg_drawn_on_the_server(member):
-    page = submitted_results(member)
-    chart = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group(0)
-    assert chart.count('class="bar ') == 4
-    # Bars are proportional to the scores: 240 px is 100.
-    widths = [float(w) for w in re.findall(r'class="track"/>\s*<rect x="150" y="\d+" '
-                                           r'width="([\d.]+)"', chart)]
-    assert widths == [220.0, 137.1, 200.0, 240.0]  # 91.67, 57.14, 83.33, 100 of 240
+def test_chart_draws_a_bar_per_standard_and_names_the_level_marks(member):
+    chart = re.search(r'<figure class="chart".*?</figure>', submitted_results(member),
+                      re.S).group(0)
+    names = re.findall(r'<span class="name">([^<]*)<span class="vh"> (\d+)</span>', chart)
+    assert names == [(name, value) for name, value, _ in EXPECTED_ROWS]
+    # Bars are proportional to the scores (91.67, 57.14, 83.33, 100), and start at the left.
+    bars = re.findall(r'<rect x="([\d.]+)%" width="([\d.]+)%" height="100%" class="bar', chart)
+    assert bars == [("0.00", "91.67"), ("0.00", "57.14"), ("0.00", "83.33"), ("0.00", "100.00")]
+    marks = re.search(r'<div class="marks">.*?</div>', chart, re.S).group(0)
+    assert [text_of(mark) for mark in re.findall(r"<text[^>]*>(.*?)</text>", marks)] == [
+        "40 Developing", "70 Established", "90 Embedded"]
+    # No viewBox: nothing in the chart is scaled down with the screen, its text included.
+    assert "viewBox" not in chart
 
 
 def test_a_draft_shows_provisional_results_with_not_assessed_standards(member):

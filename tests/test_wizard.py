@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_app, post, register, sign_in, sign_out, start_assessment
+from conftest import (
+    make_app,
+    post,
+    register,
+    sign_in,
+    sign_out,
+    start_assessment,
+    submit_assessment,
+)
 from sqlalchemy import func, select
 
 from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE as FRAMEWORKS
@@ -150,7 +158,7 @@ def test_a_note_can_be_changed_and_cleared(member, app):
 
 
 def follow_up_visible(page: str, question_id: str) -> bool:
-    match = re.search(rf'<fieldset class="q" id="q-{re.escape(question_id)}"[^>]*>', page)
+    match = re.search(rf'<fieldset class="q[^"]*" id="q-{re.escape(question_id)}"[^>]*>', page)
     assert match, question_id
     return "hidden disabled" not in match.group(0)
 
@@ -161,8 +169,9 @@ def test_follow_up_questions_appear_and_disappear_with_the_answer(member, app):
     assert not follow_up_visible(page, "PR4.2")
 
     response = save(member, assessment, "procedures", {"PR4.1": "yes"})
-    # The follow-ups are on this same step: it is shown again, pointing at the first one.
-    assert response.headers["Location"] == step_url(assessment, "procedures") + "#q-PR4.2"
+    # The follow-ups are on this same step: it is shown again, at a message above them.
+    assert response.headers["Location"] == (step_url(assessment, "procedures")
+                                            + "?new=PR4.2&new=PR4.3#follow-ups")
     page = member.get(response.headers["Location"]).get_data(as_text=True)
     assert "follow-up questions" in page
     assert follow_up_visible(page, "PR4.2") and follow_up_visible(page, "PR4.3")
@@ -235,7 +244,7 @@ def test_submitting_an_incomplete_assessment_is_refused_and_lists_what_is_missin
 def test_submitting_locks_the_assessment(member, app):
     assessment = start_assessment(member, "quick-check")
     answer_all(member, assessment, QUICK, {})
-    response = post(member, f"/assessments/{assessment}/check")
+    response = submit_assessment(member, assessment)
     assert response.headers["Location"] == f"/assessments/{assessment}/results"
     with app.app_context():
         stored = db.session.get(Assessment, assessment)
@@ -245,7 +254,7 @@ def test_submitting_locks_the_assessment(member, app):
     assert refused.status_code == 400
     assert "can no longer be changed" in refused.get_data(as_text=True)
     assert stored_answers(app, assessment)["QPL1.1"] == "yes"
-    assert post(member, f"/assessments/{assessment}/check").status_code == 400
+    assert submit_assessment(member, assessment).status_code == 400
     # The step pages now lead to the results.
     assert member.get(step_url(assessment, "policy")).status_code == 302
 

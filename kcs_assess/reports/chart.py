@@ -1,96 +1,100 @@
-"""The bar chart of the standards' scores, as on the results page, mirrored right to left."""
+"""The bar chart of the standards' scores, drawn from the layout the results page uses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Line, Rect
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
+from ..domain.chart import Anchor, ChartLayout
 from .document import ACCENT, BACKGROUND, LINE, MUTED, Report
 from .text import TextStyle
 
 ROW = 24
 BAR = 17
-AXIS = 16
+MARK_LINE = 11  # a line of its own under the bars for each level mark's label
 GAP = 8
+PAD = 4  # between a figure or a mark's label and the point it is anchored at
 LABEL_SHARE = 0.34  # of the width, for the standards' names
-INSIDE_FROM = 80  # from this score the value is written inside the bar, as on screen
 LABEL = TextStyle(size=9, max_lines=1)
 VALUE = TextStyle(size=9, bold=True)
-AXIS_LABEL = TextStyle(size=7.5, colour=MUTED, align="center")
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    score: float | None  # 0-100, None when not assessed
-    value: str  # the score as shown, or "Not assessed"
+MARK_LABEL = TextStyle(size=7.5, colour=MUTED)
 
 
 class ScoreChart(Flowable):
-    """One bar per standard on a 0-100 track, with dashed lines at the level thresholds."""
+    """One bar per standard on a 0-100 track, with a labelled dashed line where each level
+    begins; `bars` gives each bar's translated (standard name, figure), `marks` each mark's
+    label, in the layout's order."""
 
-    def __init__(self, report: Report, bars: list[Bar], ticks: list[tuple[float, str]]):
+    def __init__(self, report: Report, layout: ChartLayout, bars: Sequence[tuple[str, str]],
+                 marks: Sequence[str]):
         super().__init__()
+        assert len(bars) == len(layout.bars) and len(marks) == len(layout.marks)
         self.report = report
+        self.layout = layout
         self.bars = bars
-        self.ticks = ticks
+        self.marks = marks
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        self.height = ROW * len(self.bars) + AXIS
+        self.height = ROW * len(self.bars) + MARK_LINE * len(self.marks) + 2
         return self.width, self.height
 
     def draw(self) -> None:
         rtl = self.report.rtl
         label_width = self.width * LABEL_SHARE
-        track = self.width - label_width - GAP
-        track_start = 0.0 if rtl else label_width + GAP  # left edge of the track
-
-        def x(value: float) -> float:
-            """Return the x of a score: bars grow from the reading side."""
-            offset = track * value / 100
-            return track_start + track - offset if rtl else track_start + offset
+        self.track = self.width - label_width - GAP
+        self.track_start = 0.0 if rtl else label_width + GAP  # left edge of the track
 
         drawing = Drawing(self.width, self.height)
-        for index, bar in enumerate(self.bars):
-            bottom = self._row_bottom(index)
-            drawing.add(Rect(track_start, bottom, track, BAR, fillColor=BACKGROUND,
-                             strokeColor=None))
-            if bar.score:
-                left, right = sorted((x(0), x(bar.score)))
-                drawing.add(Rect(left, bottom, right - left, BAR, fillColor=ACCENT,
-                                 strokeColor=None))
-        for value, _ in self.ticks:
-            drawing.add(Line(x(value), AXIS - 2, x(value), self.height, strokeColor=LINE,
-                             strokeWidth=0.6, strokeDashArray=[3, 3]))
+        for index in range(len(self.bars)):
+            drawing.add(Rect(self.track_start, self._row_bottom(index), self.track, BAR,
+                             fillColor=BACKGROUND, strokeColor=None))
+        for index, mark in enumerate(self.layout.marks):
+            x = self._x(mark.x(rtl))
+            drawing.add(Line(x, self._mark_middle(index) - MARK_LINE / 2, x, self.height,
+                             strokeColor=LINE, strokeWidth=0.6, strokeDashArray=[3, 3]))
+        for index, bar in enumerate(self.layout.bars):
+            left, width = bar.span(rtl)
+            if width:
+                drawing.add(Rect(self._x(left), self._row_bottom(index), self.track * width,
+                                 BAR, fillColor=ACCENT, strokeColor=None))
         renderPDF.draw(drawing, self.canv, 0, 0)
 
         label_left = self.width - label_width if rtl else 0.0
-        for index, bar in enumerate(self.bars):
+        for index, (bar, (name, figure)) in enumerate(zip(self.layout.bars, self.bars,
+                                                         strict=True)):
             middle = self._row_bottom(index) + BAR / 2
-            self._text(bar.label, LABEL, label_left, label_width, middle)
-            score = bar.score or 0
-            end = x(score)
-            inside = score >= INSIDE_FROM
-            # Written inside the bar's end (in white) or just past it; "end" alignment is
-            # the left in right-to-left reports, so one rule serves both directions.
-            if inside != rtl:
-                left, right = track_start, end - 4
-            else:
-                left, right = end + 4, track_start + track
-            style = replace(VALUE, align="end" if inside else "start",
-                            colour=colors.white if inside else MUTED if bar.score is None
-                            else ACCENT)
-            self._text(bar.value, style, left, right - left, middle)
-        for value, text in self.ticks:
-            self._text(text, AXIS_LABEL, x(value) - 20, 40, AXIS / 2 - 2)
+            self._text(name, LABEL, label_left, label_width, middle)
+            colour = (colors.white if bar.figure_inside
+                      else MUTED if bar.result.score is None else ACCENT)
+            self._anchored(figure, replace(VALUE, colour=colour), bar.figure(rtl), middle)
+        for index, (mark, text) in enumerate(zip(self.layout.marks, self.marks, strict=True)):
+            self._anchored(text, MARK_LABEL, mark.label(rtl), self._mark_middle(index))
+
+    def _x(self, fraction: float) -> float:
+        return self.track_start + self.track * fraction
 
     def _row_bottom(self, index: int) -> float:
         return self.height - (index + 1) * ROW + (ROW - BAR) / 2
+
+    def _mark_middle(self, index: int) -> float:
+        return MARK_LINE * (len(self.marks) - index - 0.5)
+
+    def _anchored(self, text: str, style: TextStyle, anchor: Anchor, middle: float) -> None:
+        """Write a text beside its anchor, within the track, on the side the layout says."""
+        x = self._x(anchor.x)
+        if anchor.side == "left":
+            left, right, physical = x + PAD, self.track_start + self.track, "left"
+        else:
+            left, right, physical = self.track_start, x - PAD, "right"
+        # TextStyle aligns by the reading direction: "start" is the right in right to left.
+        align = "start" if (physical == "left") != self.report.rtl else "end"
+        self._text(text, replace(style, align=align), left, right - left, middle)
 
     def _text(self, text: str, style: TextStyle, left: float, width: float,
               middle: float) -> None:

@@ -10,12 +10,13 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
 
+from ..domain.chart import chart_layout
 from ..domain.crosswalk import FrameworkReadiness
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Gap, Result
 from ..i18n import country_name, format_day
 from ..labels import ANSWERS, ASSESSMENT_STATUSES, PLAN_STATUSES, SEVERITIES, TIERS
-from .chart import Bar, ScoreChart
+from .chart import ScoreChart
 from .crosswalk import crosswalk_section
 from .document import (
     BAD,
@@ -190,13 +191,14 @@ class _PlanBuilder:
                 for q in result.failing_critical
             ]
         story += self.top_priorities()
+        layout = chart_layout(result)
+        bars = [(self.standard_title(r.standard.id, r.standard.title), self.score(r.score))
+                for r in (bar.result for bar in layout.bars)]
+        marks = [f"{self.score(level.min)} {self.level_title(level.key, level.title)}"
+                 for level in (mark.level for mark in layout.marks)]
         story += [
             self.report.heading(t.gettext("Scores by standard, out of 100"), SUBHEADING, 1),
-            ScoreChart(self.report, [
-                Bar(self.standard_title(r.standard.id, r.standard.title), r.score,
-                    self.score(r.score))
-                for r in result.standards
-            ], [(level.min, self.score(level.min)) for level in self.questionnaire.levels[1:]]),
+            ScoreChart(self.report, layout, bars, marks),
         ]
         return story
 

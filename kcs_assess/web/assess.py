@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..domain.progress import progress
 from ..domain.scoring import score, visible_questions
 from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
 from ..extensions import db
@@ -17,7 +18,7 @@ from ..models import Assessment, User
 from ..services import access, assessments, transaction
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
-from .forms import DeleteAssessmentForm, ReopenForm, StartAssessmentForm
+from .forms import DeleteAssessmentForm, ReopenForm, StartAssessmentForm, SubmitAssessmentForm
 from .helpers import current_organisation, step_view
 
 bp = Blueprint("assess", __name__)
@@ -78,7 +79,7 @@ def overview(assessment_id: int):
     result = assessments.result_of(assessment)
     return render_template("assess/overview.html", assessment=assessment,
                            questionnaire=questionnaire, result=result,
-                           can=_abilities(assessment))
+                           can=_abilities(assessment), progress=progress(result))
 
 
 def _abilities(assessment: Assessment) -> dict[str, bool]:
@@ -123,15 +124,18 @@ def step(assessment_id: int, standard_id: str):
             return _after_save(assessment, questionnaire, standard, index, go, before)
         conflicts = saved.conflicts
     recorded = assessments.recorded(assessment)
+    shown = {q.id for q in visible_questions(questionnaire, recorded.answers)}
+    # The follow-up questions the last save brought up (see _after_save), to point them out.
+    follow_ups = [q.id for q in standard.questions
+                  if q.id in shown and q.id in request.args.getlist("new")]
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
         standard=standard, index=index, recorded=recorded,
         criteria=step_view(questionnaire, assessment.questionnaire_version.sha256, standard,
                            str(get_locale())),
-        shown={q.id for q in visible_questions(questionnaire, recorded.answers)},
-        note_max_length=NOTE_MAX_LENGTH, conflicts=conflicts,
-        names=_names({c.question_id: recorded.updated_by.get(c.question_id)
-                      for c in conflicts}),
+        shown=shown, follow_ups=follow_ups, note_max_length=NOTE_MAX_LENGTH,
+        conflicts=conflicts, names=_names({c.question_id: recorded.updated_by.get(c.question_id)
+                                           for c in conflicts}),
     ), 409 if conflicts else 200
 
 
@@ -157,16 +161,16 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, go:
         return redirect(url_for("assess.step", assessment_id=assessment.id,
                                 standard_id=previous.id))
     # Answers on this step may have brought up follow-up questions on the same step:
-    # without JavaScript, show the step again rather than leave them behind unseen.
+    # without JavaScript, show the step again rather than leave them behind unseen, scrolled
+    # to a message that stands just above the first of them, which are marked as new.
     after = assessments.recorded(assessment).answers
     was_shown = {q.id for q in visible_questions(questionnaire, before or {})}
     appeared = [q for q in visible_questions(questionnaire, after)
                 if q.standard_id == standard.id and q.id not in was_shown and q.id not in after]
     if appeared:
-        flash(_("Your answers brought up follow-up questions on this page. "
-                "Please answer them too."), "info")
         return redirect(url_for("assess.step", assessment_id=assessment.id,
-                                standard_id=standard.id, _anchor=f"q-{appeared[0].id}"))
+                                standard_id=standard.id, new=[q.id for q in appeared],
+                                _anchor="follow-ups"))
     if index + 1 < len(questionnaire.standards):
         following = questionnaire.standards[index + 1]
         return redirect(url_for("assess.step", assessment_id=assessment.id,
@@ -179,25 +183,31 @@ def check(assessment_id: int):
     action = "answer" if request.method == "POST" else "read"
     assessment = access.load_assessment(current_user, assessment_id, action)
     questionnaire = assessments.questionnaire_for(assessment)
+    form = SubmitAssessmentForm()
     incomplete = False
     if request.method == "POST":  # CSRFProtect has checked the token already
-        try:
-            with transaction.write():
-                assessments.submit(current_user, assessment)
-        except assessments.AssessmentLocked:
-            raise BadSubmission(_("This assessment was submitted already.")) from None
-        except assessments.Incomplete:
-            incomplete = True
-        else:
-            flash(_("Assessment submitted. Here are your results and improvement plan."),
-                  "success")
-            return redirect(url_for("results.show", assessment_id=assessment.id))
+        if assessment.submitted:
+            raise BadSubmission(_("This assessment was submitted already."))
+        # An incomplete assessment is refused whatever the form says: it lists what is missing.
+        if not assessments.result_of(assessment).complete or form.validate():
+            try:
+                with transaction.write():
+                    assessments.submit(current_user, assessment)
+            except assessments.AssessmentLocked:
+                raise BadSubmission(_("This assessment was submitted already.")) from None
+            except assessments.Incomplete:
+                incomplete = True
+            else:
+                flash(_("Assessment submitted. Here are your results and improvement plan."),
+                      "success")
+                return redirect(url_for("results.show", assessment_id=assessment.id))
     recorded = assessments.recorded(assessment)
+    result = score(questionnaire, recorded.answers)
     return render_template(
         "assess/check.html", assessment=assessment, questionnaire=questionnaire,
-        recorded=recorded, result=score(questionnaire, recorded.answers), incomplete=incomplete,
-        can=_abilities(assessment),
-    ), 422 if incomplete else 200
+        recorded=recorded, result=result, progress=progress(result), incomplete=incomplete,
+        form=form, can=_abilities(assessment),
+    ), 422 if incomplete or form.errors else 200
 
 
 @bp.route("/assessments/<id:assessment_id>/reopen", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -127,6 +128,14 @@ class StartAssessmentForm(FlaskForm):
         Length(max=LABEL_MAX_LENGTH)])
     questionnaire = RadioField(_l("Questionnaire"), validators=[
         DataRequired(_l("Choose a questionnaire."))])
+
+
+class SubmitAssessmentForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I have checked the answers. I understand that submitting locks them: they cannot "
+           "be changed afterwards."),
+        validators=[DataRequired(_l("Confirm that you have checked the answers and that they "
+                                    "will be locked."))])
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -12,6 +12,7 @@ from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from .. import labels
+from ..domain.chart import chart_layout
 from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.scoring import level_ranges
 from ..domain.wizard import NOTHING_STORED
@@ -181,7 +182,16 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "level_ranges": level_ranges,
         "score_text": score_text,
         "month_text": month_text,
+        "chart_layout": chart_layout,
     }
+
+
+def isolate(text: str) -> str:
+    """Wrap user text in first-strong isolates, for where no element can (a page's title).
+
+    Its direction then follows its own first letter, and it cannot reorder what is around it.
+    """
+    return f"\u2068{text}\u2069"
 
 
 def day_text(value: date) -> str:
@@ -193,7 +203,7 @@ def moment_text(value: datetime) -> str:
 
 
 def template_filters() -> dict[str, Any]:
-    return {"date": day_text, "datetime": moment_text}
+    return {"date": day_text, "datetime": moment_text, "isolate": isolate}
 
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -158,10 +159,9 @@ def _messages(folder: Path) -> list[Any]:
             for path in sorted(folder.glob("*.eml"))]
 
 
-@pytest.fixture
-def server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
-    """The app running on a copy of the migrated SQLite template; `.restart()` restarts it."""
-    database = tmp_path / "e2e.sqlite3"
+@contextmanager
+def _serving(sqlite_template: Path, folder: Path) -> Iterator[LiveServer]:
+    database = folder / "e2e.sqlite3"
     shutil.copy(sqlite_template, database)
     live = LiveServer(database)
     live.start()
@@ -170,6 +170,31 @@ def server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
     finally:
         live.stop()
     assert not live.errors, f"the app raised while serving: {live.errors!r}"
+
+
+@pytest.fixture
+def server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app running on a copy of the migrated SQLite template; `.restart()` restarts it."""
+    with _serving(sqlite_template, tmp_path) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory,
+         browser: Any) -> Iterator[Any]:
+    """One app for the whole run holding a page of every type (tests/e2e/pages.py: Site).
+
+    Tests that change what it holds make assessments of their own on it.
+    """
+    from .pages import build_site
+
+    with _serving(sqlite_template, tmp_path_factory.mktemp("site")) as live:
+        context = browser.new_context(viewport=PHONE)
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield build_site(live.url, context.new_page())
+        finally:
+            context.close()
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ def register(page: Page, base: str, email: str, organisation: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_label("Organisation name").fill(organisation)
-    page.get_by_label("Non-governmental organisation (NGO)").check()
+    page.get_by_label("Non-governmental organisation").check()
     page.get_by_label("Country").select_option(label="Mali")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
@@ -233,6 +233,7 @@ def test_whole_journey_survives_a_restart(server: LiveServer, new_context: Any,
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.locator(".errors")).to_have_count(0)
     expect(page.locator(".note-text")).to_have_text(NOTE[1])
+    page.get_by_label("I have checked the answers").check()
     page.get_by_role("button", name="Submit the assessment").click()
 
     expect(page).to_have_url(f"{base}/assessments/{assessment_id}/results")

@@ -14,10 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from kcs_assess.i18n import Translator
 from kcs_assess.reports.blank import build_blank_pdf
 from kcs_assess.reports.plan import build_plan_pdf
 
-from .examples import ICSS, NOTES, plan_report
+from .examples import ICSS, NOTES, QUICK, plan_report
 from .pdfread import DrawnLine, all_lines, read, row_of, squares
 
 ORGANISATION = "منظمة حماية الطفل (فرع 2)"
@@ -140,3 +141,15 @@ def test_blank_questionnaire_puts_each_tick_box_right_of_its_label() -> None:
     assert first_row == sorted(first_row, reverse=True)  # first option at the right
     assert first_row[0] + 9 == pytest.approx(TEXT_RIGHT, abs=0.5)
     assert reader.trailer["/Root"]["/Lang"] == "ar"
+
+
+def test_chart_marks_are_mirrored_and_named_with_the_number_first(
+        lines: list[DrawnLine]) -> None:
+    arabic = Translator("ar")
+    marks = []
+    for level in QUICK.levels[1:]:
+        name = arabic.questionnaire_text(level.title, QUICK.id, f"level.{level.key}", "title")
+        # Read right to left: the number, then the level's name.
+        marks.append(next(line for line in lines if line.text == f"{seen(name)} {level.min:g}"))
+    assert marks[0].y > marks[1].y > marks[2].y
+    assert marks[0].x > marks[1].x > marks[2].x  # bars grow from the right: 40 is rightmost

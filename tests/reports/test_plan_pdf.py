@@ -15,9 +15,9 @@ from kcs_assess.domain.scoring import score
 from kcs_assess.reports.plan import build_plan_pdf
 
 from .examples import (
-    FRAMEWORKS,
     ANSWERS,
     COUNTRY,
+    FRAMEWORKS,
     GENERATED,
     LABEL,
     MARKUP,
@@ -182,7 +182,10 @@ def test_chart_has_a_bar_per_standard_with_its_shown_score(
     labels = [[cell.text for cell in row_of(chart, line)] for line in chart
               if line.text in {row[0] for row in STANDARD_ROWS}]
     assert labels == [row[:2] for row in STANDARD_ROWS]
-    assert [line.text for line in chart][-3:] == ["40", "70", "90"]  # the level thresholds
+    marks = chart[-3:]  # where the levels begin, named, each on a line of its own
+    assert [line.text for line in marks] == ["40 Developing", "70 Established", "90 Embedded"]
+    assert marks[0].y > marks[1].y > marks[2].y
+    assert marks[0].x < marks[1].x < marks[2].x  # along the track, left to right
 
 
 def test_improvement_plan_lists_one_action_per_gap_in_plan_order(

@@ -1,0 +1,143 @@
+"""Every type of page the site serves, for the checks run over all of them (axe, overflow).
+
+To add a page type, add a PageType to PAGE_TYPES: its path may name any field of Site in
+braces. When it needs data that is not there yet (an adviser's grant, a workshop), make it in
+build_site, through the same helpers a test would use, and keep it on a new field of Site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from playwright.sync_api import Page, Response, expect
+
+from .conftest import PHONE, TIMEOUT_MS
+from .test_journey import QUESTIONNAIRE, register, start_assessment, wanted
+
+LANGUAGES = ("en", "fr", "ar")
+# Long words and a long web address must wrap rather than widen a page.
+ORGANISATION = "Kinderschutzorganisationsnetzwerk International"
+LONG_NOTE = ("Policy at https://example.org/safeguarding/policies/2026/"
+             "child-safeguarding-policy-approved-by-the-board-final-version.pdf")
+ARABIC_NOTE = "راجعنا السياسة مع الإدارة في 2026."
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    member: dict[str, Any]  # the browser storage of a signed-in member of ORGANISATION
+    draft: int  # a draft with notes, and follow-up questions shown on "procedures"
+    submitted: int  # a submitted assessment with gaps, things to find out and a note
+
+
+def send_empty(page: Page) -> None:
+    """Send the page's main form as it is, to see it with its errors."""
+    page.locator("main form").last.locator("button.primary").click()
+    page.wait_for_load_state()
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str  # e.g. "/assessments/{draft}": braces name fields of Site
+    visitor: bool = False  # seen signed out; else as the member
+    status: int = 200
+    then: Callable[[Page], None] | None = None  # what the user does before the checks
+
+
+PAGE_TYPES = (
+    PageType("sign in", "/sign-in", visitor=True),
+    PageType("sign in, failed", "/sign-in", visitor=True, then=send_empty),
+    PageType("register", "/register", visitor=True),
+    PageType("register, with errors", "/register", visitor=True, then=send_empty),
+    PageType("assessments", "/"),
+    PageType("new assessment", "/assessments/new"),
+    PageType("overview", "/assessments/{draft}"),
+    PageType("step", "/assessments/{draft}/steps/procedures"),
+    PageType("check", "/assessments/{draft}/check"),
+    PageType("results", "/assessments/{submitted}/results"),
+    PageType("provisional results", "/assessments/{draft}/results"),
+    PageType("not found", "/assessments/{draft}/steps/nowhere", status=404),
+)
+
+
+class Tabs:
+    """A browser tab for the member and one for a visitor, each reused from page to page."""
+
+    def __init__(self, browser: Any, site: Site) -> None:
+        self.site = site
+        self.contexts = {visitor: browser.new_context(
+            viewport=PHONE, **({} if visitor else {"storage_state": site.member}))
+            for visitor in (True, False)}
+        self.pages = {}
+        for visitor, context in self.contexts.items():
+            context.set_default_timeout(TIMEOUT_MS)
+            self.pages[visitor] = context.new_page()
+
+    def open(self, page_type: PageType, language: str, viewport: dict | None = None) -> Page:
+        """Show a page type in a language, as its user sees it."""
+        page = self.pages[page_type.visitor]
+        page.set_viewport_size(viewport or PHONE)
+        response = page.goto(self.site.base + page_type.path.format(**asdict(self.site)))
+        if page.locator("html").get_attribute("lang") != language:
+            response = choose_language(page, language)  # and back to the same page
+        if page_type.then:
+            page_type.then(page)
+        else:
+            assert response is not None and response.status == page_type.status, (
+                page_type.name, response and response.status)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts.values():
+            context.close()
+
+
+def choose_language(page: Page, code: str) -> Response | None:
+    """Switch the interface language with the form in the page header; it shows the page
+    again, whose response is returned."""
+    page.locator("#lang").select_option(code)
+    with page.expect_navigation() as navigation:
+        page.locator("form.lang button").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    return navigation.value
+
+
+def post_form(page: Page, path: str, fields: dict[str, str]) -> None:
+    """Post a form as the page's user would, with the CSRF token of the page now open."""
+    token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
+    origin = "/".join(page.url.split("/", 3)[:3])
+    response = page.request.post(origin + path, form={"csrf_token": token or "", **fields})
+    assert response.ok, (path, response.status)
+
+
+def save_answers(page: Page, assessment: int, standard_id: str, answers: dict[str, str],
+                 notes: dict[str, str] | None = None) -> None:
+    fields = {f"answer-{q}": a for q, a in answers.items()}
+    fields.update({f"note-{q}": n for q, n in (notes or {}).items()})
+    post_form(page, f"/assessments/{assessment}/steps/{standard_id}", {**fields, "go": "later"})
+
+
+def answer_all(page: Page, assessment: int) -> None:
+    """Answer every question of an icss-core assessment as tests/e2e/test_journey.py does."""
+    for standard in QUESTIONNAIRE.standards:
+        save_answers(page, assessment, standard.id,
+                     {q.id: wanted(q.id) for q in standard.questions})
+
+
+def build_site(base: str, page: Page) -> Site:
+    register(page, base, "site.member@example.org", ORGANISATION)
+    draft = start_assessment(page, base)
+    save_answers(page, draft, "policy", {"PL1.1": "yes", "PL1.2": "partly"},
+                 {"PL1.1": LONG_NOTE, "PL1.2": ARABIC_NOTE})
+    save_answers(page, draft, "procedures", {"PR1.3": "yes", "PR4.1": "yes"})
+
+    page.goto(base + "/")
+    submitted = start_assessment(page, base)
+    answer_all(page, submitted)
+    save_answers(page, submitted, "policy", {}, {"PL1.1": LONG_NOTE})
+    post_form(page, f"/assessments/{submitted}/check", {"confirm": "y"})
+    expect(page.locator("main")).to_be_visible()
+    return Site(base, page.context.storage_state(), draft, submitted)
