@@ -79,7 +79,20 @@ def _sqlite_pragmas(engine: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import account, assess, auth, errors, language, limits, results, teams
+    from .web import (
+        account,
+        actions,
+        advisers,
+        assess,
+        auth,
+        errors,
+        exports,
+        language,
+        limits,
+        results,
+        rounds,
+        teams,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -87,6 +100,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(language.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(rounds.bp)
+    app.register_blueprint(actions.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(advisers.bp)
     errors.register(app)
     limits.init_app(app)
 

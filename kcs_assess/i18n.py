@@ -93,6 +93,16 @@ class Translator:
         """Translate a framework's title (item_id None) or one of its items' titles."""
         return self.catalog.pgettext(framework_context(framework_id, item_id, "title"), text)
 
+    def change(self, value: float | None) -> str:
+        """Show a change of score with its sign (+12, −5, 0), or "–" when one side is not
+        assessed. The sign follows the rounding of score(): a change under 1 shows as 0."""
+        if value is None:
+            return "–"
+        whole = self.score(abs(value))
+        if whole == self.score(0):
+            return whole
+        return ("+" if value > 0 else "\u2212") + whole
+
     def score(self, value: float | None) -> str:
         """Show a score as a whole number, or "not assessed" (never 0) when there is none."""
         if value is None:

@@ -38,6 +38,23 @@ ORGANISATION_TYPES = {
     "contingent": N_("Military or police contingent"),
     "other": N_("Other organisation"),
 }
+ACTION_STATUSES = {
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "wont_do": N_("Will not do"),
+}
+GRANT_SCOPES = {
+    "results": N_("Results and plan"),
+    "answers": N_("Results, plan, answers and notes"),
+}
+CHANGES = {
+    "worsened": N_("Worsened"),
+    "improved": N_("Improved"),
+    "new": N_("New"),
+    "removed": N_("Removed"),
+    "unchanged": N_("Unchanged"),
+}
 ROLES = {
     "viewer": N_("Viewer"),
     "editor": N_("Editor"),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -102,7 +105,11 @@ class Invitation(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # for kind "member"
+    # "member" joins the organisation; "adviser" gets a read-only grant for grant_months.
+    kind: Mapped[str] = mapped_column(String(10), default="member")
+    scope: Mapped[str | None] = mapped_column(String(10))  # an adviser's: results | answers
+    grant_months: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(10))  # the language of its email
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(
@@ -244,6 +251,16 @@ class Assessment(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    # The round this one continues (its answers were carried over from it).
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"), index=True
+    )
+    # What scoring computed when it was submitted (a submitted assessment never changes; a
+    # reopened one drops it): the portfolio sorts and filters organisations by it in SQL.
+    score: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[str | None] = mapped_column(String(32))
+    minimum_met: Mapped[bool | None] = mapped_column(Boolean)
+    standard_levels: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
@@ -271,5 +288,96 @@ class Answer(db.Model):
     )
     # Counts the changes to this answer, so a save made on an older page can be told apart.
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Brought over from the round before and not yet looked at: the step says so until saved.
+    carried_over: Mapped[bool] = mapped_column(Boolean, default=False)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
+
+
+class Action(db.Model):
+    """What the organisation does about one gap of a submitted assessment."""
+
+    __tablename__ = "action"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    owner_name: Mapped[str] = mapped_column(String(120), default="")  # someone not a member
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # one of ACTION_STATUSES
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it will not be done
+    # Closed because the next round answered its question "yes".
+    confirmed_by_answers: Mapped[bool] = mapped_column(Boolean, default=False)
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    comments: Mapped[list[ActionComment]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionComment.id"
+    )
+
+    @property
+    def closed(self) -> bool:
+        return self.status in ("done", "wont_do")
+
+
+class ActionComment(db.Model):
+    __tablename__ = "action_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    author_name: Mapped[str] = mapped_column(String(120), default="")
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="comments")
+
+
+GRANT_SCOPES = ("results", "answers")
+
+
+class Grant(db.Model):
+    """An organisation's consent that an adviser reads its results (and answers) for a time."""
+
+    __tablename__ = "adviser_grant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    adviser_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(10))  # one of GRANT_SCOPES
+    granted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    adviser: Mapped[User] = relationship(foreign_keys=[adviser_id])
+
+    def live(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

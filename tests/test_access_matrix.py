@@ -25,37 +25,55 @@ from conftest import (
 from sqlalchemy import select, text
 
 from kcs_assess.extensions import db
-from kcs_assess.models import Invitation, Membership, User, UserSession
+from kcs_assess.models import Action, Grant, Invitation, Membership, User, UserSession
 
-PERSONAS = ("anonymous", "outsider", "viewer", "editor", "admin")
+PERSONAS = ("anonymous", "outsider", "adviser", "viewer", "editor", "admin")
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
 OK = "ok"  # allowed: anything but 403, 404, 405, 5xx and the sign-in page
 FORBIDDEN, HIDDEN = 403, 404
 
 # (endpoint, method) -> the outcome for each persona, in PERSONAS order. The outsider is the
-# admin of another organisation; viewer, editor and admin are members of the one under test.
-MEMBERS_ONLY = (SIGN_IN, HIDDEN, OK, OK, OK)
-EDITORS = (SIGN_IN, HIDDEN, FORBIDDEN, OK, OK)
-ADMINS = (SIGN_IN, HIDDEN, FORBIDDEN, FORBIDDEN, OK)
-SIGNED_IN = (SIGN_IN, OK, OK, OK, OK)
-ANYONE = (OK, OK, OK, OK, OK)
+# admin of another organisation; the adviser holds a grant (results and plan only) from the
+# organisation under test; viewer, editor and admin are its members.
+MEMBERS_ONLY = (SIGN_IN, HIDDEN, HIDDEN, OK, OK, OK)
+RESULTS = (SIGN_IN, HIDDEN, OK, OK, OK, OK)  # an adviser's grant reads these
+ANSWERS = (SIGN_IN, HIDDEN, FORBIDDEN, OK, OK, OK)  # not with a results-only grant
+EDITORS = (SIGN_IN, HIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+ADMINS = (SIGN_IN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+ORGANISATION_ADMINS = (SIGN_IN, HIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, OK)
+SIGNED_IN = (SIGN_IN, OK, OK, OK, OK, OK)
+ANYONE = (OK,) * 6
 MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("static", "GET"): ANYONE,
     ("assess.index", "GET"): SIGNED_IN,
-    ("assess.new", "GET"): (SIGN_IN, OK, FORBIDDEN, OK, OK),
-    ("assess.new", "POST"): (SIGN_IN, OK, FORBIDDEN, OK, OK),
-    ("assess.overview", "GET"): MEMBERS_ONLY,
-    ("assess.step", "GET"): MEMBERS_ONLY,
+    ("assess.new", "GET"): (SIGN_IN, OK, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("assess.new", "POST"): (SIGN_IN, OK, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("assess.overview", "GET"): RESULTS,
+    ("assess.step", "GET"): ANSWERS,
     ("assess.step", "POST"): EDITORS,
-    ("assess.check", "GET"): MEMBERS_ONLY,
+    ("assess.check", "GET"): ANSWERS,
     ("assess.check", "POST"): EDITORS,
     ("assess.reopen", "GET"): ADMINS,
     ("assess.reopen", "POST"): ADMINS,
     ("assess.delete", "GET"): ADMINS,
     ("assess.delete", "POST"): ADMINS,
-    ("results.show", "GET"): MEMBERS_ONLY,
-    ("results.plan_pdf", "GET"): MEMBERS_ONLY,
+    ("results.show", "GET"): RESULTS,
+    ("results.plan_pdf", "GET"): RESULTS,
     ("results.blank_pdf", "GET"): ANYONE,
+    ("rounds.next_round", "GET"): EDITORS,
+    ("rounds.next_round", "POST"): EDITORS,
+    ("rounds.compare", "GET"): RESULTS,
+    ("rounds.compare_pdf", "GET"): RESULTS,
+    ("rounds.trend", "GET"): RESULTS,
+    ("actions.plan", "GET"): RESULTS,
+    ("actions.edit", "GET"): RESULTS,
+    ("actions.edit", "POST"): EDITORS,
+    ("actions.comment", "POST"): EDITORS,
+    ("exports.assessment", "GET"): ANSWERS,
+    ("advisers.portfolio", "GET"): SIGNED_IN,
+    ("advisers.portfolio_export", "GET"): SIGNED_IN,
+    ("advisers.invite", "POST"): ORGANISATION_ADMINS,
+    ("advisers.revoke", "POST"): ORGANISATION_ADMINS,
     ("auth.register", "GET"): ANYONE,
     ("auth.register", "POST"): ANYONE,
     ("auth.check_email", "GET"): ANYONE,
@@ -75,31 +93,31 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.change_email", "POST"): SIGNED_IN,
     ("account.change_password", "POST"): SIGNED_IN,
     # The session named in the url is the admin's: anyone else's attempt finds nothing.
-    ("account.end_session", "POST"): (SIGN_IN, HIDDEN, HIDDEN, HIDDEN, OK),
+    ("account.end_session", "POST"): (SIGN_IN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK),
     ("account.end_all_sessions", "POST"): SIGNED_IN,
     ("account.confirm_email", "GET"): SIGNED_IN,
     ("account.confirm_email", "POST"): SIGNED_IN,
     ("teams.show", "GET"): MEMBERS_ONLY,
-    ("teams.update_details", "POST"): ADMINS,
-    ("teams.change_role", "POST"): ADMINS,
-    ("teams.remove_member", "POST"): ADMINS,
+    ("teams.update_details", "POST"): ORGANISATION_ADMINS,
+    ("teams.change_role", "POST"): ORGANISATION_ADMINS,
+    ("teams.remove_member", "POST"): ORGANISATION_ADMINS,
     ("teams.leave", "POST"): MEMBERS_ONLY,
-    ("teams.invite", "POST"): ADMINS,
-    ("teams.renew_invitation", "POST"): ADMINS,
-    ("teams.revoke_invitation", "POST"): ADMINS,
-    ("teams.audit_log", "GET"): ADMINS,
+    ("teams.invite", "POST"): ORGANISATION_ADMINS,
+    ("teams.renew_invitation", "POST"): ORGANISATION_ADMINS,
+    ("teams.revoke_invitation", "POST"): ORGANISATION_ADMINS,
+    ("teams.audit_log", "GET"): ORGANISATION_ADMINS,
     ("teams.new", "GET"): SIGNED_IN,
     ("teams.new", "POST"): SIGNED_IN,
     ("teams.switch", "POST"): MEMBERS_ONLY,
     # The token in the url is not an invitation's: nobody finds anything there.
-    ("teams.accept", "GET"): (HIDDEN,) * 5,
-    ("teams.accept", "POST"): (HIDDEN,) * 5,
+    ("teams.accept", "GET"): (HIDDEN,) * 6,
+    ("teams.accept", "POST"): (HIDDEN,) * 6,
 }
 
 # Form fields a real page would send, so that an allowed request gets past validation.
 FORMS: dict[str, dict[str, str]] = {
     "assess.new": {"label": "Matrix", "questionnaire": "quick-check"},
-    "assess.step": {"answer-PL1.1": "no", "go": "later"},
+    "assess.step": {"answer-{first_question}": "no", "go": "later"},
     "assess.reopen": {"reason": "Matrix test"},
     "language.choose": {"locale": "fr", "next": "/"},
     "teams.update_details": {"organisation_name": "Renamed", "organisation_type": "ngo",
@@ -109,6 +127,20 @@ FORMS: dict[str, dict[str, str]] = {
     "account.change_name": {"name": "Renamed Person"},
     "account.change_language": {"locale": "es"},
     "teams.switch": {"organisation": "{organisation_id}", "next": "/"},
+    "rounds.next_round": {"label": "Next round"},
+    "actions.edit": {"owner": "", "owner_name": "Someone", "due": "2027-06-30",
+                     "status": "in_progress", "reason": ""},
+    "actions.comment": {"text": "Matrix comment"},
+    "advisers.invite": {"adviser-email": "another.adviser@example.org",
+                        "adviser-scope": "results", "adviser-months": "6",
+                        "adviser-locale": "en"},
+}
+# Query strings a real link would carry.
+QUERIES: dict[str, dict[str, str]] = {
+    "rounds.compare": {"with": "{submitted_id}"},
+    "rounds.compare_pdf": {"with": "{submitted_id}", "lang": "en"},
+    "results.plan_pdf": {"lang": "en"},
+    "exports.assessment": {"lang": "en"},
 }
 
 
@@ -121,20 +153,23 @@ class World:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """Two organisations, three members of one in each role, a draft and a submitted round."""
-    from test_wizard import ICSS, answer_all
+    """Two organisations, three members of one in each role and an adviser with a grant;
+    a draft and a submitted round with its actions."""
+    from test_advisers import grant_access
+    from test_wizard import QUICK, answer_all
 
     database = tmp_path_factory.mktemp("matrix") / "world.sqlite3"
     migrate_to_head(make_app(f"sqlite:///{database}"))
     app = make_app(f"sqlite:///{database}")
     admin = app.test_client()
     register(admin)
-    draft = start_assessment(admin, label="Draft round")
-    submitted = start_assessment(admin, label="Submitted round")
-    answer_all(admin, submitted, ICSS, {})
+    draft = start_assessment(admin, "quick-check", label="Draft round")
+    submitted = start_assessment(admin, "quick-check", label="Submitted round")
+    answer_all(admin, submitted, QUICK, {q.id: "no" for q in QUICK.questions[:3]})
     assert submit_assessment(admin, submitted).status_code == 302
     editor = colleague(app, admin, "editor@example.org", "editor")
     viewer = colleague(app, admin, "viewer@example.org", "viewer")
+    adviser = grant_access(app, admin, "adviser@example.org", "results")
     outsider = app.test_client()
     register(outsider, email="outsider@example.org", organisation_name="Other Hands")
     post(admin, f"/organisations/{current_organisation_id(admin)}/invitations",
@@ -147,15 +182,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         invitation = db.session.execute(select(Invitation.id).where(
             Invitation.email == "pending@example.org")).scalar_one()
         own_session = db.session.execute(select(UserSession.id)).scalars().first()
+        action = db.session.execute(select(Action.id).where(
+            Action.assessment_id == submitted)).scalars().first()
+        grant = db.session.execute(select(Grant.id)).scalar_one()
         db.session.remove()
         db.engine.dispose()
     cookies = {name: client.get_cookie("session").value for name, client in (
-        ("admin", admin), ("editor", editor), ("viewer", viewer), ("outsider", outsider))}
+        ("admin", admin), ("editor", editor), ("viewer", viewer), ("outsider", outsider),
+        ("adviser", adviser))}
     return World(database, cookies, {
-        "assessment_id": draft, "submitted_id": submitted, "standard_id": "policy",
+        "assessment_id": draft, "submitted_id": submitted,
+        "standard_id": QUICK.standards[0].id,
+        "first_question": QUICK.standards[0].questions[0].id,
         "organisation_id": organisation, "membership_id": editor_membership,
         "invitation_id": invitation, "session_id": own_session, "token": "not-a-token",
-        "questionnaire_id": "quick-check", "filename": "app.css",
+        "questionnaire_id": "quick-check", "filename": "app.css", "action_id": action,
+        "grant_id": grant, "file_format": "csv",
     })
 
 
@@ -224,8 +266,12 @@ def _path(app, endpoint: str, world: World) -> str:
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {name: world.values[name] for name in rule.arguments}
-    if endpoint == "assess.reopen":
+    if endpoint in ("assess.reopen", "rounds.next_round") or endpoint.startswith("actions."):
         values["assessment_id"] = world.values["submitted_id"]
+    if endpoint.startswith("rounds.compare"):
+        values["assessment_id"] = world.values["assessment_id"]
+    values.update({name: value.format(**world.values)
+                   for name, value in QUERIES.get(endpoint, {}).items()})
     with app.test_request_context():
         return url_for(endpoint, **values)
 
@@ -238,7 +284,8 @@ def _send(client, method: str, path: str, endpoint: str, world: World):
     if client.get_cookie("session") and 'name="csrf_token"' not in html:
         html = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    form = {name: value.format(**world.values) for name, value in FORMS.get(endpoint, {}).items()}
+    form = {name.format(**world.values): value.format(**world.values)
+            for name, value in FORMS.get(endpoint, {}).items()}
     return client.post(path, data={"csrf_token": token, **form})
 
 

@@ -99,3 +99,80 @@ def chart_layout(result: Result) -> ChartLayout:
     marks = tuple(LevelMark(level, position(level.min))
                   for level in result.questionnaire.levels[1:])
     return ChartLayout(bars, marks)
+
+
+# -- the trend: rounds of one questionnaire over time -----------------------------------------
+
+# The rounds sit evenly along the width, inside this margin (a fraction of it), so the dots
+# and the first and last dates are never cut off at the edges.
+TREND_MARGIN = 0.08
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float  # from the left edge, 0 to 1
+    y: float | None  # from the top, 0 to 1 (score 100 is at the top); None: not assessed
+    score: float | None
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    key: str  # "overall", or a standard's id
+    title: str
+    questionnaire_id: str  # whose catalog entries translate the title
+    points: tuple[TrendPoint, ...]  # one per round, in the rounds' order
+
+    def segments(self) -> list[tuple[TrendPoint, TrendPoint]]:
+        """Return the lines between consecutive rounds where both were assessed."""
+        return [(a, b) for a, b in zip(self.points, self.points[1:], strict=False)
+                if a.y is not None and b.y is not None]
+
+
+@dataclass(frozen=True)
+class TrendMark:
+    level: Level
+    questionnaire_id: str
+    y: float
+
+
+@dataclass(frozen=True)
+class TrendLayout:
+    xs: tuple[float, ...]  # each round's x, in the rounds' order
+    series: tuple[TrendSeries, ...]  # the overall score first, then each standard
+    marks: tuple[TrendMark, ...]  # a line where each level above the first begins
+
+
+def trend_layout(results: list[Result], rtl: bool) -> TrendLayout:
+    """Lay out the trend of some rounds, oldest first: the overall score and each standard's.
+
+    Time runs in the reading direction, so right to left in Arabic. The levels are those of
+    the latest round's questionnaire.
+    """
+    count = len(results)
+    span = 1 - 2 * TREND_MARGIN
+    xs = tuple(0.5 if count == 1 else TREND_MARGIN + span * index / (count - 1)
+               for index in range(count))
+    if rtl:
+        xs = tuple(1 - x for x in xs)
+
+    def point(x: float, value: float | None) -> TrendPoint:
+        return TrendPoint(x, None if value is None else 1 - position(value), value)
+
+    latest = results[-1].questionnaire if results else None
+    series = [TrendSeries("overall", "", latest.id if latest else "",
+                          tuple(point(x, r.score) for x, r in zip(xs, results, strict=True)))]
+    standards: dict[str, tuple[str, str]] = {}
+    for result in reversed(results):  # the latest wording of each standard's title
+        for r in result.standards:
+            standards.setdefault(r.standard.id, (r.standard.title, result.questionnaire.id))
+    order = [r.standard.id for r in results[-1].standards] if results else []
+    order += [standard_id for standard_id in standards if standard_id not in order]
+    for standard_id in order:
+        title, questionnaire_id = standards[standard_id]
+        scores = [next((r.score for r in result.standards if r.standard.id == standard_id),
+                       None) for result in results]
+        series.append(TrendSeries(standard_id, title, questionnaire_id,
+                                  tuple(point(x, s) for x, s in zip(xs, scores, strict=True))))
+    marks = tuple(TrendMark(level, latest.id, 1 - position(level.min))
+                  for level in latest.levels[1:]) if latest else ()
+    return TrendLayout(xs, tuple(series), marks)

@@ -65,6 +65,9 @@ class PlanReport:
     country: str  # the organisation's ISO 3166-1 alpha-2 code
     submitted_by: str | None  # the name of who submitted it; None for a draft or unknown
     logo: bytes | None = None  # the organisation's logo, already checked and re-encoded
+    # False for a reader allowed the results but not the answers (an adviser's grant):
+    # no notes and no appendix of answers then.
+    answers_shown: bool = True
     readiness: tuple[FrameworkReadiness, ...] = ()  # the crosswalk to other frameworks
 
 
@@ -91,8 +94,7 @@ class _PlanBuilder:
             *self.improvement_plan(),
             *self.find_out(),
             *crosswalk_section(self.report, self.questionnaire, self.plan.readiness),
-            PageBreak(),
-            *self.appendix(),
+            *([PageBreak(), *self.appendix()] if self.plan.answers_shown else []),
         ]
         return self.report.build(
             story,

@@ -1,26 +1,36 @@
 """Who may do what: the one access policy for every object an URL names.
 
 A user acts on an organisation's data through a membership, whose role allows a set of
-actions. Every view loads the object it names through `load_assessment` or
-`load_organisation`: an object the user may not see does not exist for them (NotFound,
-answered 404); one they may see but not change this way is Forbidden (403).
+actions, or, as an adviser, through a grant the organisation gave them: time-limited,
+revocable, read-only, for its results and plan or also its answers and notes. Every view
+loads the object it names through `load_assessment` or `load_organisation`: an object the
+user may not see does not exist for them (NotFound, answered 404); one they may see but not
+act on this way is Forbidden (403). Every assessment an adviser opens is noted, and the web
+layer writes it to the organisation's audit log.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import ROLES, Assessment, Membership, Organisation, User
+from ..models import ROLES, Assessment, Grant, Membership, Organisation, User, utcnow
 
 # The least role each action needs; each role may do what the roles before it may.
 ACTIONS = {
-    "read": "viewer",  # assessments, results, PDFs, the members list
-    "answer": "editor",  # start, answer and submit assessments
-    "manage": "admin",  # members, invitations, organisation details, reopen, delete, audit log
+    "results": "viewer",  # scores, levels, the plan and its actions, comparisons, trends
+    "answers": "viewer",  # also the answers and notes: check page, PDF appendix, exports
+    "read": "viewer",  # what only members see: the organisation's page and members
+    "answer": "editor",  # start, answer and submit assessments; update actions
+    "manage": "admin",  # members, invitations, grants, details, reopen, delete, audit log
+}
+# What an adviser's grant allows, by its scope; an adviser never writes.
+GRANT_ACTIONS = {
+    "results": frozenset({"results"}),
+    "answers": frozenset({"results", "answers"}),
 }
 
 
@@ -48,6 +58,10 @@ def roles_allowing(action: str) -> tuple[str, ...]:
     return ROLES[ROLES.index(ACTIONS[action]):]
 
 
+def scopes_allowing(action: str) -> tuple[str, ...]:
+    return tuple(scope for scope, actions in GRANT_ACTIONS.items() if action in actions)
+
+
 def places(user: User) -> dict[int, Place]:
     """Return the user's organisations by id, read once per request (one query)."""
     cache = db.session.info.setdefault("kcs_places", {})
@@ -72,28 +86,65 @@ def role_in(user: User, organisation_id: int) -> str | None:
     return place.role if place else None
 
 
+def is_member(user_id: int, organisation_id: int) -> bool:
+    return db.session.execute(select(Membership.id).where(
+        Membership.user_id == user_id, Membership.organisation_id == organisation_id)
+    ).first() is not None
+
+
 def can(user: User, organisation_id: int, action: str) -> bool:
-    return allows(role_in(user, organisation_id), action)
+    if allows(role_in(user, organisation_id), action):
+        return True
+    grant = live_grant(user, organisation_id)
+    return grant is not None and action in GRANT_ACTIONS[grant.scope]
 
 
 def organisations(user: User, action: str = "read") -> list[Organisation]:
-    """Return the organisations in which the user may do an action, by name."""
+    """Return the organisations in which the user is a member allowed an action, by name."""
     return [p.organisation for p in places(user).values() if allows(p.role, action)]
 
 
-def visible_assessments(user: User, action: str = "read") -> ColumnElement[bool]:
+def live_grant(user: User, organisation_id: int) -> Grant | None:
+    """Return the user's unexpired, unrevoked grant for an organisation, if any."""
+    cache = db.session.info.setdefault("kcs_grants", {})
+    key = (user.id, organisation_id)
+    if key not in cache:
+        cache[key] = db.session.execute(
+            select(Grant).where(Grant.adviser_id == user.id,
+                                Grant.organisation_id == organisation_id, _live())
+            .order_by(Grant.expires_at.desc())
+        ).scalars().first()
+    return cache[key]
+
+
+def has_grants(user: User) -> bool:
+    return db.session.execute(select(Grant.id).where(Grant.adviser_id == user.id, _live())
+                              .limit(1)).first() is not None
+
+
+def _live() -> ColumnElement[bool]:
+    return and_(Grant.revoked_at.is_(None), Grant.expires_at > utcnow())
+
+
+def visible_assessments(user: User, action: str = "results") -> ColumnElement[bool]:
     """Return a filter on Assessment: those the user may do the action on."""
-    return Assessment.organisation_id.in_(
+    member = Assessment.organisation_id.in_(
         select(Membership.organisation_id).where(
             Membership.user_id == user.id, Membership.role.in_(roles_allowing(action)))
     )
+    scopes = scopes_allowing(action)
+    if not scopes:
+        return member
+    granted = exists().where(Grant.organisation_id == Assessment.organisation_id,
+                             Grant.adviser_id == user.id, Grant.scope.in_(scopes), _live())
+    return or_(member, granted)
 
 
 def load_assessment(user: User, assessment_id: int, action: str) -> Assessment:
     """Return an assessment the user may do the action on; NotFound or Forbidden otherwise."""
     assessment = db.session.execute(
         select(Assessment)
-        .where(Assessment.id == assessment_id, visible_assessments(user, "read"))
+        .where(Assessment.id == assessment_id, visible_assessments(user, "results"))
         .options(joinedload(Assessment.questionnaire_version),  # every page needs them
                  joinedload(Assessment.organisation))
     ).scalar_one_or_none()
@@ -101,7 +152,14 @@ def load_assessment(user: User, assessment_id: int, action: str) -> Assessment:
         raise NotFound(assessment_id)
     if not can(user, assessment.organisation_id, action):
         raise Forbidden(action)
+    if role_in(user, assessment.organisation_id) is None:
+        adviser_reads().append(assessment)
     return assessment
+
+
+def adviser_reads() -> list[Assessment]:
+    """Return the assessments this request opened through a grant (for the audit log)."""
+    return db.session.info.setdefault("kcs_adviser_reads", [])
 
 
 def load_organisation(user: User, organisation_id: int, action: str) -> Organisation:

@@ -6,18 +6,19 @@ functions here that write run inside `transaction.write()` and lock what they de
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.scoring import Result, score
 from ..domain.wizard import Conflict, StepInput, Stored, merge_step
 from ..extensions import db
 from ..models import Answer, Assessment, Organisation, User, utcnow
-from . import access, audit
+from . import access, actions, audit
 from .questionnaires import questionnaire_of, snapshot_for
 
 LABEL_MAX_LENGTH = 120
@@ -49,6 +50,7 @@ class Recorded:
     stored: dict[str, Stored]
     updated: dict[str, datetime]
     updated_by: dict[str, int | None]
+    carried: frozenset[str] = frozenset()  # carried over from the round before, not yet saved
 
 
 @dataclass(frozen=True)
@@ -88,31 +90,50 @@ def questionnaire_for(assessment: Assessment) -> Questionnaire:
 
 
 def recorded(assessment: Assessment) -> Recorded:
-    rows = db.session.execute(
-        select(Answer.question_id, Answer.value, Answer.note, Answer.revision,
-               Answer.updated_at, Answer.updated_by_id)
-        .where(Answer.assessment_id == assessment.id)
-    ).all()
-    return Recorded(
+    return recorded_many([assessment.id])[assessment.id]
+
+
+def recorded_many(assessment_ids: Iterable[int]) -> dict[int, Recorded]:
+    """Return the stored answers of several assessments, read with one query."""
+    ids = list(dict.fromkeys(assessment_ids))
+    rows_by: dict[int, list] = {assessment_id: [] for assessment_id in ids}
+    if ids:
+        for row in db.session.execute(
+            select(Answer.assessment_id, Answer.question_id, Answer.value, Answer.note,
+                   Answer.revision, Answer.updated_at, Answer.updated_by_id,
+                   Answer.carried_over)
+            .where(Answer.assessment_id.in_(ids))
+        ):
+            rows_by[row.assessment_id].append(row)
+    return {assessment_id: Recorded(
         answers={r.question_id: r.value for r in rows if r.value is not None},
         notes={r.question_id: r.note for r in rows if r.note},
         stored={r.question_id: Stored(r.value, r.note, r.revision) for r in rows},
         updated={r.question_id: r.updated_at for r in rows},
         updated_by={r.question_id: r.updated_by_id for r in rows},
-    )
+        carried=frozenset(r.question_id for r in rows if r.carried_over),
+    ) for assessment_id, rows in rows_by.items()}
 
 
 def result_of(assessment: Assessment) -> Result:
     return score(questionnaire_for(assessment), recorded(assessment).answers)
 
 
-def save_step(user: User, assessment: Assessment, step: StepInput) -> SaveResult:
+def save_step(user: User, assessment: Assessment, step: StepInput,
+              on_step: Iterable[str] = ()) -> SaveResult:
     """Store what a step post changed; report the questions a colleague changed meanwhile.
 
     Runs inside transaction.write(): the draft is locked first, so the answers read here
-    are the latest and no submit can land in between.
+    are the latest and no submit can land in between. Answers carried over from the round
+    before are no longer marked as such once their step (`on_step`: its question ids) is
+    saved: the respondent has seen them.
     """
     _lock_draft(assessment)
+    on_step = list(on_step)
+    if on_step:
+        db.session.execute(update(Answer).where(
+            Answer.assessment_id == assessment.id, Answer.question_id.in_(on_step),
+            Answer.carried_over.is_(True)).values(carried_over=False))
     rows = {
         a.question_id: a for a in db.session.execute(
             select(Answer).where(Answer.assessment_id == assessment.id,
@@ -144,9 +165,22 @@ def submit(user: User, assessment: Assessment) -> Result:
     assessment.status = "submitted"
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
+    _keep_summary(assessment, result)
     audit.record(user, "assessment_submitted", organisation_id=assessment.organisation_id,
                  object_type="assessment", object_id=assessment.id, label=assessment.label)
+    actions.reconcile(user, assessment, result, recorded(assessment).answers)
     return result
+
+
+def _keep_summary(assessment: Assessment, result: Result | None) -> None:
+    """Store what scoring computed at submission, so lists can sort by it without scoring."""
+    assessment.score = result.score if result else None
+    assessment.level = result.level.key if result and result.level else None
+    assessment.minimum_met = result.minimum_met if result else None
+    assessment.standard_levels = {
+        r.standard.id: {"score": r.score, "level": r.level.key if r.level else None}
+        for r in result.standards
+    } if result else None
 
 
 def reopen(user: User, assessment: Assessment, reason: str) -> None:
@@ -158,6 +192,7 @@ def reopen(user: User, assessment: Assessment, reason: str) -> None:
     assessment.submitted_at = None
     assessment.submitted_by_id = None
     assessment.updated_at = utcnow()
+    _keep_summary(assessment, None)
     audit.record(user, "assessment_reopened", organisation_id=assessment.organisation_id,
                  object_type="assessment", object_id=assessment.id, label=assessment.label,
                  reason=reason.strip()[:REASON_MAX_LENGTH])

@@ -14,8 +14,10 @@ from . import assessments
 from .questionnaires import catalogue
 
 
-def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes:
-    """Return the results and improvement plan of an assessment as a PDF in a language."""
+def plan_pdf(assessment: Assessment, locale: str, today: datetime.date,
+             answers_shown: bool = True) -> bytes:
+    """Return the results and improvement plan of an assessment as a PDF in a language;
+    without notes and answers for a reader allowed the results only."""
     recorded = assessments.recorded(assessment)
     questionnaire = assessments.questionnaire_for(assessment)
     submitted_at = assessment.submitted_at
@@ -26,7 +28,7 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
         questionnaire=questionnaire,
         result=result,
         answers=recorded.answers,
-        notes=recorded.notes,
+        notes=recorded.notes if answers_shown else {},
         submitted=assessment.submitted,
         date=submitted_at.date() if submitted_at else today,
         generated_on=today,
@@ -34,6 +36,7 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date) -> bytes
         submitted_by=submitted_by(assessment),
         readiness=informative(crosswalk(result, recorded.answers,
                                         catalogue().frameworks)),
+        answers_shown=answers_shown,
     )
     return build_plan_pdf(report, locale)
 

@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from ..domain.actions import add_months
 from ..extensions import db
-from ..models import ROLES, Invitation, Membership, Organisation, User, utcnow
+from ..models import ROLES, Grant, Invitation, Membership, Organisation, User, utcnow
 from . import access, audit, mail, passwords
 from .accounts import create_user, find_user, normalise_email
 from .tokens import new_token, token_hash
@@ -127,12 +128,21 @@ def _keep_an_admin(organisation: Organisation) -> None:
 
 def invite(actor: User, organisation: Organisation, email: str, role: str,
            locale: str) -> tuple[Invitation, str]:
-    """Create an invitation and mail it; return it with its token (shown once to the admin).
-
-    An earlier pending invitation to the same address is revoked: one link per person.
-    """
+    """Invite someone to become a member with a role; return the invitation and its token."""
     if role not in ROLES:
         raise ValueError(role)
+    return create_invitation(actor, organisation, email, locale, kind="member", role=role)
+
+
+def create_invitation(actor: User, organisation: Organisation, email: str, locale: str, *,
+                      kind: str, role: str = "", scope: str | None = None,
+                      grant_months: int | None = None) -> tuple[Invitation, str]:
+    """Create an invitation (a member's, or an adviser's grant) and mail it; return it with
+    its token, which is shown once to the admin and then kept only as a hash.
+
+    An earlier pending invitation of the same kind to the same address is revoked: one
+    link per person.
+    """
     email = normalise_email(email)
     existing = find_user(email)
     if existing is not None and access.role_in(existing, organisation.id) is not None:
@@ -140,17 +150,21 @@ def invite(actor: User, organisation: Organisation, email: str, role: str,
     now = utcnow()
     db.session.execute(update(Invitation).where(
         Invitation.organisation_id == organisation.id, Invitation.email == email,
-        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.kind == kind, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
     ).values(revoked_at=now))
     token, digest = new_token()
-    invitation = Invitation(organisation_id=organisation.id, email=email, role=role,
+    invitation = Invitation(organisation_id=organisation.id, email=email, role=role, kind=kind,
+                            scope=scope, grant_months=grant_months,
                             locale=existing.locale if existing and existing.locale else locale,
                             token_hash=digest, invited_by_id=actor.id, created_at=now,
                             expires_at=now + INVITATION_VALID)
     db.session.add(invitation)
     db.session.flush()
-    audit.record(actor, "invitation_created", organisation_id=organisation.id,
-                 object_type="invitation", object_id=invitation.id, email=email, role=role)
+    details = {"role": role} if kind == "member" else {"scope": scope, "months": grant_months}
+    audit.record(actor, "invitation_created" if kind == "member" else "adviser_invited",
+                 organisation_id=organisation.id, object_type="invitation",
+                 object_id=invitation.id, email=email, **details)
     _mail_invitation(actor, organisation, invitation, token)
     return invitation, token
 
@@ -179,11 +193,11 @@ def revoke(actor: User, organisation: Organisation, invitation_id: int) -> None:
                  object_type="invitation", object_id=invitation.id, email=invitation.email)
 
 
-def pending(organisation: Organisation) -> list[Invitation]:
+def pending(organisation: Organisation, kind: str = "member") -> list[Invitation]:
     """Return the invitations not yet accepted or revoked (expired ones too), newest first."""
     return list(db.session.execute(
         select(Invitation).options(joinedload(Invitation.invited_by))
-        .where(Invitation.organisation_id == organisation.id,
+        .where(Invitation.organisation_id == organisation.id, Invitation.kind == kind,
                Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     ).scalars())
@@ -198,11 +212,14 @@ def invitation_for(token: str) -> Invitation | None:
     ).scalar_one_or_none()
 
 
-def accept(user: User, invitation: Invitation) -> Membership:
-    """Add the signed-in user to the organisation, if the invitation was sent to their address."""
+def accept(user: User, invitation: Invitation) -> Membership | Grant:
+    """Add the signed-in user to the organisation (or, for an adviser, grant them read access
+    for the invitation's months), if the invitation was sent to their address."""
     _check_usable(invitation)
     if normalise_email(user.email) != invitation.email:
         raise WrongAccount(invitation.email)
+    if invitation.kind == "adviser":
+        return _grant(user, invitation)
     membership = db.session.execute(select(Membership).where(
         Membership.organisation_id == invitation.organisation_id,
         Membership.user_id == user.id)).scalar_one_or_none()
@@ -216,6 +233,20 @@ def accept(user: User, invitation: Invitation) -> Membership:
     audit.record(user, "invitation_accepted", organisation_id=invitation.organisation_id,
                  object_type="invitation", object_id=invitation.id, role=membership.role)
     return membership
+
+
+def _grant(user: User, invitation: Invitation) -> Grant:
+    now = utcnow()
+    grant = Grant(organisation_id=invitation.organisation_id, adviser_id=user.id,
+                  scope=invitation.scope or "results", granted_by_id=invitation.invited_by_id,
+                  created_at=now, expires_at=add_months(now, invitation.grant_months or 12))
+    db.session.add(grant)
+    invitation.accepted_at = now
+    db.session.flush()
+    audit.record(user, "grant_accepted", organisation_id=invitation.organisation_id,
+                 object_type="grant", object_id=grant.id, scope=grant.scope,
+                 until=grant.expires_at.date().isoformat())
+    return grant
 
 
 def accept_with_new_account(invitation: Invitation, *, name: str, password: str,
@@ -249,7 +280,9 @@ def _invitation(organisation: Organisation, invitation_id: int) -> Invitation:
 
 def _mail_invitation(actor: User, organisation: Organisation, invitation: Invitation,
                      token: str) -> None:
-    mail.queue(mail.compose("invitation", invitation.email, invitation.locale,
+    template = "invitation" if invitation.kind == "member" else "adviser_invitation"
+    mail.queue(mail.compose(template, invitation.email, invitation.locale,
                             inviter=actor.name, organisation_name=organisation.name,
-                            role=invitation.role, token=token,
+                            role=invitation.role, scope=invitation.scope,
+                            months=invitation.grant_months, token=token,
                             days=INVITATION_VALID.days))

@@ -74,7 +74,7 @@ def new():
 
 @bp.route("/assessments/<id:assessment_id>")
 def overview(assessment_id: int):
-    assessment = access.load_assessment(current_user, assessment_id, "read")
+    assessment = access.load_assessment(current_user, assessment_id, "results")
     questionnaire = assessments.questionnaire_for(assessment)
     result = assessments.result_of(assessment)
     return render_template("assess/overview.html", assessment=assessment,
@@ -90,7 +90,7 @@ def _abilities(assessment: Assessment) -> dict[str, bool]:
 
 @bp.route("/assessments/<id:assessment_id>/steps/<standard_id>", methods=["GET", "POST"])
 def step(assessment_id: int, standard_id: str):
-    action = "answer" if request.method == "POST" else "read"
+    action = "answer" if request.method == "POST" else "answers"
     assessment = access.load_assessment(current_user, assessment_id, action)
     questionnaire = assessments.questionnaire_for(assessment)
     standard = questionnaire.standards_by_id.get(standard_id)
@@ -116,7 +116,8 @@ def step(assessment_id: int, standard_id: str):
         before = assessments.recorded(assessment).answers if go == "next" else None
         try:
             with transaction.write():
-                saved = assessments.save_step(current_user, assessment, step_input)
+                saved = assessments.save_step(current_user, assessment, step_input,
+                                              [q.id for q in standard.questions])
         except assessments.AssessmentLocked:
             raise BadSubmission(
                 _("This assessment was submitted and can no longer be changed.")) from None
@@ -180,7 +181,7 @@ def _after_save(assessment: Assessment, questionnaire, standard, index: int, go:
 
 @bp.route("/assessments/<id:assessment_id>/check", methods=["GET", "POST"])
 def check(assessment_id: int):
-    action = "answer" if request.method == "POST" else "read"
+    action = "answer" if request.method == "POST" else "answers"
     assessment = access.load_assessment(current_user, assessment_id, action)
     questionnaire = assessments.questionnaire_for(assessment)
     form = SubmitAssessmentForm()

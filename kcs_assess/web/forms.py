@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -19,10 +20,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
 from ..i18n import LANGUAGES
-from ..labels import ORGANISATION_TYPES, ROLES
+from ..labels import ACTION_STATUSES, GRANT_SCOPES, ORGANISATION_TYPES, ROLES
 from ..services import passwords
 from ..services.assessments import LABEL_MAX_LENGTH, REASON_MAX_LENGTH
 
@@ -200,3 +208,45 @@ class DeleteAssessmentForm(FlaskForm):
 
 class SwitchOrganisationForm(FlaskForm):
     organisation = IntegerField(validators=[InputRequired()])
+
+
+class NextRoundForm(FlaskForm):
+    label = StringField(_l("Name the next round"), filters=[_strip], validators=[
+        DataRequired(_l("Give the assessment a name, such as “Annual review 2026”.")),
+        Length(max=LABEL_MAX_LENGTH)])
+
+
+class ActionForm(FlaskForm):
+    owner = SelectField(_l("Owner"), coerce=str)
+    owner_name = StringField(_l("Or someone who is not a member"), filters=[_strip],
+                             validators=[Length(max=120)])
+    due = DateField(_l("Due"), validators=[InputRequired(_l("Give a due date."))])
+    status = RadioField(_l("Status"), choices=[
+        SelectChoice(key, _l(msgid)) for key, msgid in ACTION_STATUSES.items()],
+        validators=[DataRequired(_l("Choose a status."))])
+    reason = TextAreaField(_l("Why it will not be done"), filters=[_strip],
+                           validators=[Length(max=500)])
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.status.data == "wont_do" and not field.data:
+            raise ValidationError(_l("Say why it will not be done."))
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Comment"), filters=[_strip], validators=[
+        DataRequired(_l("Write a comment.")), Length(max=2000)])
+
+
+class AdviserInviteForm(FlaskForm):
+    # On the organisation's page beside the members' invitation form: its own field names.
+    PREFIX = "adviser"
+
+    email = EmailField(_l("The adviser's email address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter an email address.")), Length(max=254), _email])
+    scope = RadioField(_l("What the adviser may read"), default="results", choices=[
+        SelectChoice(key, _l(msgid)) for key, msgid in GRANT_SCOPES.items()],
+        validators=[DataRequired(_l("Choose what the adviser may read."))])
+    months = IntegerField(_l("For how many months"), default=12, validators=[
+        InputRequired(_l("Give a number of months.")),
+        NumberRange(min=1, max=24, message=_l("Between 1 and 24 months."))])
+    locale = SelectField(_l("Language of the invitation"), choices=language_choices)

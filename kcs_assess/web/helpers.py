@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import g, url_for
+from flask import Response, g, url_for
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from .. import labels
-from ..domain.chart import chart_layout
+from ..domain.chart import chart_layout, trend_layout
 from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.scoring import level_ranges
 from ..domain.wizard import NOTHING_STORED
-from ..i18n import LANGUAGES, Translator, direction, format_day, format_moment
+from ..i18n import LANGUAGES, Translator, country_name, direction, format_day, format_moment
 from ..models import Organisation
 from ..services import access
 
@@ -46,6 +48,9 @@ ORGANISATION_TYPE_LABELS = TranslatedLabels(labels.ORGANISATION_TYPES)
 PLAN_STATUS_LABELS = TranslatedLabels(labels.PLAN_STATUSES)
 CROSSWALK_LABELS = TranslatedLabels(labels.CROSSWALK_STATUSES)
 ROLE_LABELS = TranslatedLabels(labels.ROLES)
+ACTION_STATUS_LABELS = TranslatedLabels(labels.ACTION_STATUSES)
+GRANT_SCOPE_LABELS = TranslatedLabels(labels.GRANT_SCOPES)
+CHANGE_LABELS = TranslatedLabels(labels.CHANGES)
 ROLE_DESCRIPTIONS = TranslatedLabels(labels.ROLE_DESCRIPTIONS)
 
 
@@ -140,6 +145,36 @@ def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
     return _step_views[key]
 
 
+def country_text(code: str) -> str:
+    return country_name(code, str(get_locale()))
+
+
+def has_portfolio() -> bool:
+    """Return whether the signed-in user has a live adviser's grant (the header links to it)."""
+    return current_user.is_authenticated and access.has_grants(current_user)
+
+
+def signed_score(change: float | None) -> str:
+    return translator().change(change)
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return download(pdf, "application/pdf", filename)
+
+
+def slug(label: str) -> str:
+    """Return an ASCII file name part for a label, which may be in any script."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:60] or "assessment"
+
+
+def download(data: bytes, mimetype: str, filename: str) -> Response:
+    """Answer with a file to save, under an ASCII name."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def score_text(value: float | None) -> str:
     """Show a score as the PDF does: whole, or "not assessed" (never 0) when there is none."""
     return translator().score(value)
@@ -168,6 +203,13 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "TIER_LABELS": TIER_LABELS,
         "ORGANISATION_TYPE_LABELS": ORGANISATION_TYPE_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
+        "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
+        "GRANT_SCOPE_LABELS": GRANT_SCOPE_LABELS,
+        "CHANGE_LABELS": CHANGE_LABELS,
+        "signed_score": signed_score,
+        "country_text": country_text,
+        "has_portfolio": has_portfolio,
+        "trend_layout": trend_layout,
         "ROLE_DESCRIPTIONS": ROLE_DESCRIPTIONS,
         "current_organisation": current_organisation,
         "user_places": user_places,
@@ -268,8 +310,46 @@ def audit_text(event: Any) -> str:
                                                 label=d.get("label", "")),
         "exported": lambda: t.gettext("Downloaded “%(label)s” as %(format)s (%(language)s)",
                                       label=d.get("label", ""),
-                                      format=str(d.get("format", "")).upper(),
+                                      format=EXPORT_NAMES.get(d.get("format"), "?"),
                                       language=LANGUAGES.get(d.get("language", ""), "")),
+        "adviser_invited": lambda: t.ngettext(
+            "Invited %(email)s as an adviser for %(num)d month: %(scope)s",
+            "Invited %(email)s as an adviser for %(num)d months: %(scope)s",
+            int(d.get("months") or 0), email=d.get("email", ""),
+            scope=t.gettext(labels.GRANT_SCOPES.get(d.get("scope"), ""))),
+        "grant_accepted": lambda: t.gettext("Accepted to read the results as an adviser, "
+                                            "until %(date)s", date=d.get("until", "")),
+        "grant_revoked": lambda: t.gettext("Revoked the access of the adviser %(name)s",
+                                           name=d.get("adviser", "")),
+        "adviser_viewed": lambda: t.gettext("As an adviser, opened %(page)s",
+                                            page=_page_name(t, d)),
+        "action_updated": lambda: t.gettext(
+            "Updated the action on %(question)s of “%(label)s”: %(status)s",
+            question=d.get("question", ""), label=d.get("label", ""),
+            status=t.gettext(labels.ACTION_STATUSES.get(d.get("status"), ""))),
     }
     text = texts.get(event.action)
     return text() if text else event.action
+
+
+EXPORT_NAMES = {"pdf": "PDF", "csv": "CSV", "xlsx": "Excel", "json": "JSON",
+                "comparison-pdf": "PDF"}
+
+
+def _page_name(t: Translator, details: dict) -> str:
+    """Name the page an adviser opened, for the organisation's audit log."""
+    pages = {
+        "portfolio": labels.N_("the portfolio"),
+        "results.show": labels.N_("the results of “%(label)s”"),
+        "results.plan_pdf": labels.N_("the PDF of “%(label)s”"),
+        "rounds.compare": labels.N_("a comparison with “%(label)s”"),
+        "rounds.compare_pdf": labels.N_("a comparison with “%(label)s”, as a PDF"),
+        "rounds.trend": labels.N_("the trend, from “%(label)s”"),
+        "actions.plan": labels.N_("the action plan of “%(label)s”"),
+        "actions.edit": labels.N_("an action of “%(label)s”"),
+        "assess.overview": labels.N_("the overview of “%(label)s”"),
+        "assess.check": labels.N_("the answers of “%(label)s”"),
+        "exports.assessment": labels.N_("an export of “%(label)s”"),
+    }
+    msgid = pages.get(details.get("page", ""), labels.N_("a page of “%(label)s”"))
+    return t.gettext(msgid, label=details.get("label", ""))

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 
 from ..labels import ROLES
 from ..models import Organisation, utcnow
-from ..services import access, accounts, audit, mail, sessions, teams, transaction
+from ..services import access, accounts, advisers, audit, mail, sessions, teams, transaction
 from .auth import begin_browser_session, safe_next, user_agent
 from .forms import (
     AcceptInvitationForm,
+    AdviserInviteForm,
     InviteForm,
     OrganisationForm,
     RoleForm,
@@ -26,22 +27,27 @@ bp = Blueprint("teams", __name__)
 @login_required
 def show(organisation_id: int):
     organisation = access.load_organisation(current_user, organisation_id, "read")
-    return _page(organisation)
+    return organisation_page(organisation)
 
 
-def _page(organisation: Organisation, status: int = 200, **forms):
+def organisation_page(organisation: Organisation, status: int = 200, **forms):
     manage = access.can(current_user, organisation.id, "manage")
     details = forms.get("details_form") or OrganisationForm(data={
         "organisation_name": organisation.name, "organisation_type": organisation.type,
         "country": organisation.country})
     invite = forms.get("invite_form") or InviteForm(data={"locale": str(get_locale()),
                                                           "role": "editor"})
+    adviser_form = forms.get("adviser_form") or AdviserInviteForm(
+        prefix=AdviserInviteForm.PREFIX,
+        data={"locale": str(get_locale()), "scope": "results", "months": 12})
     return render_template(
         "teams/show.html", organisation=organisation, manage=manage,
         members=teams.members(organisation),
         invitations=teams.pending(organisation) if manage else [],
-        details_form=details, invite_form=invite, role_form=RoleForm(), now=utcnow(),
-        ROLES=ROLES,
+        adviser_invitations=teams.pending(organisation, "adviser") if manage else [],
+        grants=advisers.grants(organisation) if manage else [],
+        details_form=details, invite_form=invite, adviser_form=adviser_form,
+        role_form=RoleForm(), now=utcnow(), ROLES=ROLES,
     ), status
 
 
@@ -51,7 +57,7 @@ def update_details(organisation_id: int):
     organisation = access.load_organisation(current_user, organisation_id, "manage")
     form = OrganisationForm()
     if not form.validate_on_submit():
-        return _page(organisation, 422, details_form=form)
+        return organisation_page(organisation, 422, details_form=form)
     with transaction.write():
         teams.update_details(current_user, organisation, name=form.organisation_name.data,
                              organisation_type=form.organisation_type.data,
@@ -119,15 +125,15 @@ def invite(organisation_id: int):
     organisation = access.load_organisation(current_user, organisation_id, "manage")
     form = InviteForm()
     if not form.validate_on_submit():
-        return _page(organisation, 422, invite_form=form)
+        return organisation_page(organisation, 422, invite_form=form)
     try:
         with transaction.write() as written:
             invitation, token = teams.invite(current_user, organisation, form.email.data,
                                              form.role.data, form.locale.data)
     except teams.AlreadyMember:
         form.email.errors.append(_("This person is a member already."))
-        return _page(organisation, 422, invite_form=form)
-    return _link_page(organisation, invitation, token, written.results)
+        return organisation_page(organisation, 422, invite_form=form)
+    return link_page(organisation, invitation, token, written.results)
 
 
 @bp.route("/organisations/<id:organisation_id>/invitations/<id:invitation_id>/renew",
@@ -140,10 +146,10 @@ def renew_invitation(organisation_id: int, invitation_id: int):
             invitation, token = teams.renew(current_user, organisation, invitation_id)
     except teams.InvitationUnusable:
         abort(409)
-    return _link_page(organisation, invitation, token, written.results)
+    return link_page(organisation, invitation, token, written.results)
 
 
-def _link_page(organisation: Organisation, invitation, token: str, delivered: list):
+def link_page(organisation: Organisation, invitation, token: str, delivered: list):
     """Show the invitation's link once (only its hash is kept), and whether it was mailed."""
     return render_template(
         "teams/invitation_link.html", organisation=organisation, invitation=invitation,
@@ -218,16 +224,14 @@ def accept(token: str):
                 with transaction.write():
                     teams.accept(current_user, invitation)
                     found = g.get("user_session")
-                    if found is not None:
+                    if found is not None and invitation.kind == "member":
                         sessions.choose_organisation(found, invitation.organisation_id)
             except teams.WrongAccount:
                 abort(403)
             except teams.InvitationUnusable:
                 return render_template("teams/invitation_unusable.html",
                                        invitation=invitation), 410
-            flash(_("You are now a member of %(name)s.", name=invitation.organisation.name),
-                  "success")
-            return redirect(url_for("assess.index"))
+            return _welcome(invitation, new_account=False)
         wrong_account = accounts.normalise_email(current_user.email) != invitation.email
         return render_template("teams/accept.html", invitation=invitation, form=None,
                                has_account=True, wrong_account=wrong_account, ROLES=ROLES)
@@ -245,6 +249,17 @@ def accept(token: str):
     except (teams.WrongAccount, teams.InvitationUnusable):
         return render_template("teams/invitation_unusable.html", invitation=invitation), 410
     begin_browser_session(user, browser_token)
-    flash(_("Welcome. You are now a member of %(name)s.", name=invitation.organisation.name),
-          "success")
+    return _welcome(invitation, new_account=True)
+
+
+def _welcome(invitation, new_account: bool):
+    name = invitation.organisation.name
+    if invitation.kind == "adviser":
+        flash(_("You can now read the results of %(name)s: they are in your portfolio.",
+                name=name), "success")
+        return redirect(url_for("advisers.portfolio"))
+    if new_account:
+        flash(_("Welcome. You are now a member of %(name)s.", name=name), "success")
+    else:
+        flash(_("You are now a member of %(name)s.", name=name), "success")
     return redirect(url_for("assess.index"))

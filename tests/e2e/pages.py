@@ -30,6 +30,9 @@ class Site:
     member: dict[str, Any]  # the browser storage of a signed-in member of ORGANISATION
     draft: int  # a draft with notes, and follow-up questions shown on "procedures"
     submitted: int  # a submitted assessment with gaps, things to find out and a note
+    organisation: int  # ORGANISATION's id; the member is its admin
+    action: int  # an action of the submitted assessment's plan
+    invitation: str  # the path of a pending invitation to ORGANISATION
 
 
 def send_empty(page: Page) -> None:
@@ -60,6 +63,24 @@ PAGE_TYPES = (
     PageType("results", "/assessments/{submitted}/results"),
     PageType("provisional results", "/assessments/{draft}/results"),
     PageType("not found", "/assessments/{draft}/steps/nowhere", status=404),
+    PageType("check your email", "/register/check-email", visitor=True),
+    PageType("forgot password", "/password/forgot", visitor=True),
+    PageType("forgot password, with errors", "/password/forgot", visitor=True,
+             then=send_empty),
+    PageType("invitation", "{invitation}", visitor=True),
+    PageType("account", "/account"),
+    PageType("organisation", "/organisations/{organisation}"),
+    PageType("audit log", "/organisations/{organisation}/audit"),
+    PageType("new organisation", "/organisations/new"),
+    PageType("next round", "/assessments/{submitted}/next-round"),
+    PageType("comparison", "/assessments/{submitted}/compare?with={draft}"),
+    PageType("choose a comparison", "/assessments/{submitted}/compare"),
+    PageType("trend", "/assessments/{submitted}/trend"),
+    PageType("action plan", "/assessments/{submitted}/plan"),
+    PageType("action", "/assessments/{submitted}/actions/{action}"),
+    PageType("portfolio", "/portfolio"),
+    PageType("reopen", "/assessments/{submitted}/reopen"),
+    PageType("delete", "/assessments/{draft}/delete"),
 )
 
 
@@ -140,4 +161,14 @@ def build_site(base: str, page: Page) -> Site:
     save_answers(page, submitted, "policy", {}, {"PL1.1": LONG_NOTE})
     post_form(page, f"/assessments/{submitted}/check", {"confirm": "y"})
     expect(page.locator("main")).to_be_visible()
-    return Site(base, page.context.storage_state(), draft, submitted)
+
+    page.goto(f"{base}/assessments/{submitted}/plan")
+    action = page.locator("#actions a").first.get_attribute("href")
+    page.goto(base + "/")
+    page.locator("a.org-link").click()
+    organisation = int(page.url.rsplit("/", 1)[1])
+    page.get_by_label("Email address", exact=True).fill("invited.colleague@example.org")
+    page.get_by_role("button", name="Create the invitation").click()
+    invitation = page.locator("#invitation-link").input_value()
+    return Site(base, page.context.storage_state(), draft, submitted, organisation,
+                int(action.rsplit("/", 1)[1]), invitation.removeprefix(base))

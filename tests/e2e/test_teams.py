@@ -23,7 +23,7 @@ def invite(page: Page, base: str, email: str, role: str) -> str:
     """Invite a colleague from the organisation page; return the link shown to copy."""
     page.goto(f"{base}/")
     page.locator("a.org-link").click()
-    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label(role, exact=True).check()
     page.get_by_role("button", name="Create the invitation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitation created")
