@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -30,7 +30,19 @@ def direction(locale: str) -> str:
 
 def country_name(code: str, locale: str) -> str:
     """Return a country's name in a language, from its ISO 3166-1 alpha-2 code."""
-    return Locale.parse(locale).territories.get(code.upper(), code)
+    return _territories(locale).get(code.upper(), code)
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(number: int, locale: str) -> str:
+    """Format a whole number in a language (its digits and grouping), cached: Babel parses
+    the pattern on every call, and a page of scores formats hundreds of them."""
+    return format_decimal(number, format="#,##0", locale=locale)
+
+
+@cache
+def _territories(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
 
 
 def format_day(value: datetime.date, locale: str) -> str:
@@ -107,4 +119,4 @@ class Translator:
         """Show a score as a whole number, or "not assessed" (never 0) when there is none."""
         if value is None:
             return self.gettext(NOT_ASSESSED)
-        return format_decimal(shown_score(value), format="#,##0", locale=self.locale)
+        return _whole_number(shown_score(value), self.locale)

@@ -230,6 +230,9 @@ class QuestionnaireVersion(db.Model):
 
 class Assessment(db.Model):
     __tablename__ = "assessment"
+    # The portfolio reads each organisation's latest submitted rounds.
+    __table_args__ = (Index("ix_assessment_organisation_submitted", "organisation_id",
+                            "status", "submitted_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

@@ -11,7 +11,7 @@ round rather than scoring every round's answers.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import joinedload
@@ -100,9 +100,20 @@ class StandardCell:
 
 
 @dataclass(frozen=True)
+class GrantedOrganisation:
+    """An organisation in the portfolio, and the grant that lets the adviser see it."""
+
+    id: int
+    name: str
+    type: str
+    country: str
+    scope: str
+    expires_at: datetime.datetime
+
+
+@dataclass(frozen=True)
 class PortfolioRow:
-    organisation: Organisation
-    grant: Grant
+    organisation: GrantedOrganisation
     latest_id: int | None  # the latest submitted round, if any
     latest_label: str
     questionnaire: Questionnaire | None
@@ -110,10 +121,11 @@ class PortfolioRow:
     score: float | None
     level: str | None
     minimum_met: bool | None
-    standards: dict[str, StandardCell]
     change: float | None  # since the round before, of the same questionnaire
     open_actions: int
     overdue_actions: int
+    # Each standard's summary, read only for the rows shown (or sorted by a standard).
+    standards: dict[str, StandardCell] = field(default_factory=dict)
 
     def sort_key(self, column: str) -> tuple:
         """Return the value to sort by; rows without it go last either way."""
@@ -131,78 +143,125 @@ class PortfolioRow:
 
 @dataclass(frozen=True)
 class Portfolio:
-    rows: list[PortfolioRow]  # every organisation, sorted
+    rows: list[PortfolioRow]  # the rows asked for (a page of them, or all), sorted
+    total: int  # organisations matching the filters
+    page: int
+    pages: int
     standards: list[tuple[str, str, str]]  # (id, title, questionnaire id) as columns
     countries: list[str] = field(default_factory=list)  # of every organisation, to filter by
-
-    def page(self, number: int) -> tuple[list[PortfolioRow], int, int]:
-        pages = max(1, -(-len(self.rows) // PAGE_SIZE))
-        number = min(max(number, 1), pages)
-        return self.rows[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], number, pages
 
 
 SORTS = ("organisation", "score", "date", "change", "minimum", "open", "overdue")
 
 
 def portfolio(adviser: User, filters: PortfolioFilters, sort: str = "organisation",
-              descending: bool = False) -> Portfolio:
-    """Return every organisation that granted the adviser access, with its latest round."""
+              descending: bool = False, page: int | None = 1) -> Portfolio:
+    """Return the organisations that granted the adviser access, with their latest round:
+    one page of PAGE_SIZE (or every one, for page=None), sorted by a column.
+
+    Five queries whatever the number of organisations: the grants, the organisations'
+    submitted rounds (the two latest of each are kept), the standards' summaries and the
+    open and overdue actions of the rows shown, and, once per process and questionnaire
+    version, its snapshot. Plain rows, not ORM objects. Sorted by name (the default), only
+    the rounds of the page's organisations are read; sorted by anything else, every
+    organisation's.
+    """
     now = utcnow()
     live = and_(Grant.adviser_id == adviser.id, Grant.revoked_at.is_(None),
                 Grant.expires_at > now)
-    granted = db.session.execute(
-        select(Grant, Organisation).join(Organisation, Organisation.id == Grant.organisation_id)
+    granted: dict[int, GrantedOrganisation] = {}
+    for row in db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.type, Organisation.country,
+               Grant.scope, Grant.expires_at)
+        .join(Organisation, Organisation.id == Grant.organisation_id)
         .where(live).order_by(Grant.expires_at.desc())
-    ).all()
-    chosen: dict[int, tuple[Grant, Organisation]] = {}
-    for grant, organisation in granted:
-        chosen.setdefault(organisation.id, (grant, organisation))
-    countries = sorted({organisation.country for _, organisation in chosen.values()})
-    kept = {organisation_id: pair for organisation_id, pair in chosen.items()
-            if (not filters.organisation_type or pair[1].type == filters.organisation_type)
-            and (not filters.country or pair[1].country == filters.country)}
-    rounds = _latest_rounds(select(Grant.organisation_id).where(live), filters.questionnaire_id)
-    latest: dict[int, list] = {}
-    for row in rounds:
-        latest.setdefault(row.organisation_id, []).append(row)
-    counts = _action_counts([rows[0].id for rows in latest.values()], now.date())
+    ):
+        granted.setdefault(row.id, GrantedOrganisation(
+            row.id, row.name, row.type, row.country, row.scope, _utc(row.expires_at)))
+    countries = sorted({organisation.country for organisation in granted.values()})
+    kept = [organisation for organisation in granted.values()
+            if (not filters.organisation_type or organisation.type == filters.organisation_type)
+            and (not filters.country or organisation.country == filters.country)]
+    column = sort if sort in SORTS or sort.startswith("standard:") else "organisation"
+    by_name = column == "organisation" and not filters.questionnaire_id
+    if by_name:
+        # Sorted by name, a page needs the rounds of its own organisations only.
+        kept.sort(key=lambda organisation: organisation.name.casefold(), reverse=descending)
+        total, first = len(kept), (min(max(page or 1, 1), _pages(len(kept))) - 1) * PAGE_SIZE
+        kept = kept if page is None else kept[first:first + PAGE_SIZE]
+    latest = _latest_rounds([organisation.id for organisation in kept],
+                            filters.questionnaire_id)
     versions: dict[str, Questionnaire] = {}
     rows = []
-    for organisation_id, (grant, organisation) in kept.items():
-        found = latest.get(organisation_id, [])
+    for organisation in kept:
+        found = latest.get(organisation.id, [])
         if filters.questionnaire_id and not found:
             continue
-        rows.append(_row(grant, organisation, found, counts, versions))
-    column = sort if sort in SORTS or sort.startswith("standard:") else "organisation"
+        rows.append(_row(organisation, found, versions))
+    if by_name:
+        number = min(max(page or 1, 1), _pages(total))
+        return Portfolio(_with_details(rows, now.date()), total, number, _pages(total),
+                         _columns(versions), countries)
+    # What a row shows beyond its latest round's summary is read for the page only, unless
+    # the rows are sorted by it.
+    details_first = column.startswith("standard:") or column in ("open", "overdue")
+    if details_first:
+        rows = _with_details(rows, now.date())
     rows.sort(key=lambda row: row.sort_key(column), reverse=descending)
     if descending:  # keep rows without a value at the end
         rows.sort(key=lambda row: row.sort_key(column)[0])
-    return Portfolio(rows, _columns(rows), countries)
+    pages = _pages(len(rows))
+    number = min(max(page or 1, 1), pages)
+    shown = rows if page is None else rows[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    if not details_first:
+        shown = _with_details(shown, now.date())
+    return Portfolio(shown, len(rows), number, pages, _columns(versions), countries)
 
 
-def _latest_rounds(organisations, questionnaire_id: str):
+def _pages(count: int) -> int:
+    return max(1, -(-count // PAGE_SIZE))
+
+
+def _with_details(rows: list[PortfolioRow], today: datetime.date) -> list[PortfolioRow]:
+    """Return the rows with their latest round's standards and open and overdue actions:
+    two queries."""
+    ids = [row.latest_id for row in rows if row.latest_id is not None]
+    if not ids:
+        return rows
+    summaries = dict(db.session.execute(
+        select(Assessment.id, Assessment.standard_levels).where(Assessment.id.in_(ids))
+    ).all())
+    counts = _action_counts(ids, today)
+    return [replace(
+        row, open_actions=counts.get(row.latest_id, (0, 0))[0],
+        overdue_actions=counts.get(row.latest_id, (0, 0))[1],
+        standards={standard_id: StandardCell(standard_id, cell.get("score"), cell.get("level"))
+                   for standard_id, cell in (summaries.get(row.latest_id) or {}).items()})
+        for row in rows]
+
+
+def _latest_rounds(organisations: list[int], questionnaire_id: str) -> dict[int, list]:
     """Return the two latest submitted rounds of each organisation (of one questionnaire
-    when a filter names it, else of the questionnaire of its latest round): one query."""
-    rank = func.row_number().over(partition_by=Assessment.organisation_id,
-                                  order_by=(Assessment.submitted_at.desc(), Assessment.id.desc()))
-    ranked = (
+    when a filter names it), newest first: one query, read in the index's order."""
+    query = (
         select(Assessment.id, Assessment.organisation_id, Assessment.label,
                Assessment.submitted_at, Assessment.score, Assessment.level,
-               Assessment.minimum_met, Assessment.standard_levels,
-               Assessment.questionnaire_version_id,
-               QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.sha256,
-               rank.label("rank"))
+               Assessment.minimum_met, Assessment.questionnaire_version_id,
+               QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.sha256)
         .join(QuestionnaireVersion,
               QuestionnaireVersion.id == Assessment.questionnaire_version_id)
         .where(Assessment.status == "submitted", Assessment.organisation_id.in_(organisations))
+        .order_by(Assessment.organisation_id, Assessment.submitted_at.desc(),
+                  Assessment.id.desc())
     )
     if questionnaire_id:
-        ranked = ranked.where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
-    ranked = ranked.subquery()
-    return db.session.execute(
-        select(ranked).where(ranked.c.rank <= 2)
-        .order_by(ranked.c.organisation_id, ranked.c.rank)
-    ).all()
+        query = query.where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    latest: dict[int, list] = {}
+    for row in db.session.execute(query):
+        rounds = latest.setdefault(row.organisation_id, [])
+        if len(rounds) < 2:
+            rounds.append(row)
+    return latest
 
 
 def _action_counts(assessment_ids: list[int], today: datetime.date) -> dict[int, tuple[int, int]]:
@@ -219,11 +278,10 @@ def _action_counts(assessment_ids: list[int], today: datetime.date) -> dict[int,
     return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in rows}
 
 
-def _row(grant: Grant, organisation: Organisation, found: list, counts: dict,
+def _row(organisation: GrantedOrganisation, found: list,
          versions: dict[str, Questionnaire]) -> PortfolioRow:
     if not found:
-        return PortfolioRow(organisation, grant, None, "", None, None, None, None, None, {},
-                            None, 0, 0)
+        return PortfolioRow(organisation, None, "", None, None, None, None, None, None, 0, 0)
     latest = found[0]
     previous = next((row for row in found[1:]
                      if row.questionnaire_id == latest.questionnaire_id), None)
@@ -231,18 +289,14 @@ def _row(grant: Grant, organisation: Organisation, found: list, counts: dict,
     if questionnaire is None:
         version = db.session.get(QuestionnaireVersion, latest.questionnaire_version_id)
         questionnaire = versions[latest.sha256] = questionnaire_of(version)
-    open_actions, overdue = counts.get(latest.id, (0, 0))
     change = None
     if previous is not None and latest.score is not None and previous.score is not None:
         change = latest.score - previous.score
     return PortfolioRow(
-        organisation=organisation, grant=grant, latest_id=latest.id,
-        latest_label=latest.label, questionnaire=questionnaire,
-        submitted_at=_utc(latest.submitted_at), score=latest.score, level=latest.level,
-        minimum_met=latest.minimum_met,
-        standards={standard_id: StandardCell(standard_id, cell.get("score"), cell.get("level"))
-                   for standard_id, cell in (latest.standard_levels or {}).items()},
-        change=change, open_actions=open_actions, overdue_actions=overdue,
+        organisation=organisation, latest_id=latest.id, latest_label=latest.label,
+        questionnaire=questionnaire, submitted_at=_utc(latest.submitted_at),
+        score=latest.score, level=latest.level, minimum_met=latest.minimum_met,
+        change=change, open_actions=0, overdue_actions=0,
     )
 
 
@@ -253,14 +307,12 @@ def _utc(value: datetime.datetime | None) -> datetime.datetime | None:
     return value
 
 
-def _columns(rows: list[PortfolioRow]) -> list[tuple[str, str, str]]:
+def _columns(versions: dict[str, Questionnaire]) -> list[tuple[str, str, str]]:
     """Return the standards shown as the heatmap's columns, in the questionnaires' order."""
     columns: dict[str, tuple[str, str, str]] = {}
-    for row in rows:
-        if row.questionnaire is None:
-            continue
-        for standard in row.questionnaire.standards:
-            columns.setdefault(standard.id, (standard.id, standard.title, row.questionnaire.id))
+    for questionnaire in versions.values():
+        for standard in questionnaire.standards:
+            columns.setdefault(standard.id, (standard.id, standard.title, questionnaire.id))
     return list(columns.values())
 
 

@@ -19,7 +19,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 
 from . import transaction
@@ -37,11 +37,17 @@ class Message:
 
 def compose(template: str, to: str, locale: str, **context: Any) -> Message:
     """Render mail/<template>.txt in a language; the template sets `subject`."""
-    with force_locale(locale):
-        module = current_app.jinja_env.get_template(f"mail/{template}.txt").make_module(
-            {**context, "locale": locale})
-        return Message(to=to, subject=str(module.subject).strip(),
-                       body=str(module).strip() + "\n", locale=locale)
+    # The web layer keeps one translator per request (g.kcs_translator): drop it while the
+    # mail is rendered in another language, and after, so the page's language comes back.
+    g.pop("kcs_translator", None)
+    try:
+        with force_locale(locale):
+            module = current_app.jinja_env.get_template(f"mail/{template}.txt").make_module(
+                {**context, "locale": locale})
+            return Message(to=to, subject=str(module.subject).strip(),
+                           body=str(module).strip() + "\n", locale=locale)
+    finally:
+        g.pop("kcs_translator", None)
 
 
 def queue(message: Message) -> None:

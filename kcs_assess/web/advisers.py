@@ -82,13 +82,14 @@ def _sort() -> tuple[str, bool]:
 def portfolio():
     filters = _filters()
     sort, descending = _sort()
-    found = advisers.portfolio(current_user, filters, sort, descending)
     page = request.args.get("page", "1")
-    rows, number, pages = found.page(int(page) if page.isdigit() and len(page) < 9 else 1)
+    found = advisers.portfolio(current_user, filters, sort, descending,
+                               int(page) if page.isdigit() and len(page) < 9 else 1)
     with transaction.write():
-        advisers.record_portfolio_view(current_user, rows)
+        advisers.record_portfolio_view(current_user, found.rows)
     return render_template(
-        "advisers/portfolio.html", portfolio=found, rows=rows, page=number, pages=pages,
+        "advisers/portfolio.html", portfolio=found, rows=found.rows, page=found.page,
+        pages=found.pages,
         filters=filters, sort=sort, descending=descending, questionnaires=catalogue().current,
         today=datetime.datetime.now(datetime.UTC).date(), SCOPES=GRANT_SCOPES)
 
@@ -98,7 +99,7 @@ def portfolio():
 def portfolio_export():
     filters = _filters()
     sort, descending = _sort()
-    found = advisers.portfolio(current_user, filters, sort, descending)
+    found = advisers.portfolio(current_user, filters, sort, descending, page=None)
     locale = str(get_locale())
     with transaction.write():
         advisers.record_portfolio_view(current_user, found.rows)

@@ -76,10 +76,9 @@ def translator() -> Translator:
     Flask-Babel's gettext walks several context proxies per call; a wizard page looks up
     hundreds of strings, so the web layer resolves the language once per request.
     """
-    locale = str(get_locale())  # per request, or the language a mail is forced into
     cached = g.get("kcs_translator")
-    if cached is None or cached.locale != locale:
-        cached = g.kcs_translator = Translator.for_locale(locale)
+    if cached is None:
+        cached = g.kcs_translator = Translator.for_locale(str(get_locale()))
     return cached
 
 
@@ -145,6 +144,14 @@ def step_view(questionnaire: Questionnaire, digest: str, standard: Standard,
     return _step_views[key]
 
 
+def level_text(questionnaire: Questionnaire | None, key: str | None) -> str:
+    """Name a level of a questionnaire by its key, in the page's language ("" if unknown)."""
+    if questionnaire is None or not key:
+        return ""
+    level = next((level for level in questionnaire.levels if level.key == key), None)
+    return qtext(level.title, questionnaire.id, f"level.{key}", "title") if level else ""
+
+
 def country_text(code: str) -> str:
     return country_name(code, str(get_locale()))
 
@@ -208,6 +215,7 @@ def template_globals(static_version: str) -> dict[str, Any]:
         "CHANGE_LABELS": CHANGE_LABELS,
         "signed_score": signed_score,
         "country_text": country_text,
+        "level_text": level_text,
         "has_portfolio": has_portfolio,
         "trend_layout": trend_layout,
         "ROLE_DESCRIPTIONS": ROLE_DESCRIPTIONS,

@@ -24,6 +24,8 @@ def upgrade():
         batch_op.create_foreign_key("fk_assessment_previous_id_assessment", "assessment",
                                     ["previous_id"], ["id"], ondelete="SET NULL")
         batch_op.create_index("ix_assessment_previous_id", ["previous_id"])
+        batch_op.create_index("ix_assessment_organisation_submitted",
+                              ["organisation_id", "status", "submitted_at"])
 
     with op.batch_alter_table("answer") as batch_op:
         batch_op.add_column(sa.Column("carried_over", sa.Boolean(), nullable=False,
@@ -110,6 +112,7 @@ def downgrade():
     with op.batch_alter_table("answer") as batch_op:
         batch_op.drop_column("carried_over")
     with op.batch_alter_table("assessment") as batch_op:
+        batch_op.drop_index("ix_assessment_organisation_submitted")
         batch_op.drop_index("ix_assessment_previous_id")
         batch_op.drop_constraint("fk_assessment_previous_id_assessment", type_="foreignkey")
         batch_op.drop_column("standard_levels")
