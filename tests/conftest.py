@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,35 +71,57 @@ def postgres_available() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL database of this test session's own; unreachable: skip, or fail under CI.
-
-    Each session creates a throwaway database beside the configured one, so two suites run at
-    once (a developer's and a CI dry run) never see each other's rows. Where the role may not
-    create databases, the configured database itself is used.
-    """
+def require_postgres() -> None:
+    """Skip when PostgreSQL is unreachable, or fail under CI."""
     problem = postgres_available()
     if problem:
         if IN_CI:
             pytest.fail(f"CI must test against PostgreSQL at {POSTGRES_URL}: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+
+
+@contextmanager
+def fresh_postgres(prefix: str, base: str = POSTGRES_URL) -> Iterator[str]:
+    """Yield the URL of a PostgreSQL database of our own, dropped afterwards.
+
+    A throwaway database beside the configured one, so two suites run at once never see
+    each other's rows; where the role may not create databases, a throwaway schema of the
+    configured database instead (its search path set in the URL). Nothing that exists
+    already is ever dropped.
+    """
     import uuid
 
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"kcs_assess_test_{uuid.uuid4().hex[:12]}"
-    admin = POSTGRES_URL.replace("+psycopg", "")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = base.replace("+psycopg", "")
     try:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error:
-        yield POSTGRES_URL
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{name}"')
+        try:
+            yield make_url(base).update_query_dict(
+                {"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+        finally:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         return
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test session's own; unreachable: skip, or fail under CI."""
+    require_postgres()
+    with fresh_postgres("kcs_assess_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -111,14 +134,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_schema(postgres_url: str) -> str:
-    """Reset the PostgreSQL test database once and migrate it to head."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(postgres_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    """The session's PostgreSQL database (empty, of its own), migrated to head once."""
     migrate_to_head(make_app(postgres_url))
     return postgres_url
 
