@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import werkzeug.security
 from conftest import (
@@ -191,7 +193,7 @@ def test_sign_in_with_the_right_password(app, client):
     sign_out(client)
     response = sign_in(client, email="FOCAL.POINT@example.org")
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     with app.app_context():
         actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert actions.count("signed_in") == 2  # on confirming, and now
@@ -206,7 +208,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(app, client):
     message = "The email address or the password is not right."
     assert message in wrong_password.get_data(as_text=True)
     assert message in unknown_email.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
     with app.app_context():
         failed = db.session.execute(select(AuditEvent).where(
             AuditEvent.action == "sign_in_failed")).scalars().all()
@@ -243,7 +245,7 @@ def test_sign_out_ends_the_session(client):
     register(client)
     response = sign_out(client)
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_a_cookie_copied_before_sign_out_no_longer_signs_in(app, client):
@@ -252,7 +254,7 @@ def test_a_cookie_copied_before_sign_out_no_longer_signs_in(app, client):
     assert sign_out(client).status_code == 302
     thief = app.test_client()
     thief.set_cookie("session", copied)
-    response = thief.get("/")
+    response = thief.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
 
@@ -261,7 +263,7 @@ def test_sign_out_needs_a_post_with_a_csrf_token(client):
     register(client)
     assert client.get("/sign-out").status_code == 405
     assert client.post("/sign-out").status_code == 400
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_every_form_needs_its_csrf_token(app, client):
@@ -329,3 +331,12 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(another_app):
     post(app.test_client(), "/register", registration(),
          headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"})
     assert "http://localhost/register/confirm/" in mails(app)[-1].get_content()
+
+
+def test_visitors_get_a_front_page_that_says_what_the_tool_is(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Assess how well your organisation keeps children safe" in page
+    assert 'href="/register"' in page and 'href="/sign-in"' in page
+    assert "/questionnaires/quick-check/blank.pdf?lang=fr" in page
+    assert "only the members of your organisation see them" in page
+    assert re.search(r"\d+ questions, about \d+ minutes", page)

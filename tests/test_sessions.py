@@ -59,8 +59,8 @@ def test_signing_out_one_browser_from_the_account_page_ends_it(app, member):
     ids = re.findall(r"/account/sessions/(\d+)/end", page)
     phone_id = max(ids, key=int)
     post(member, f"/account/sessions/{phone_id}/end")
-    assert phone.get("/").status_code == 302
-    assert member.get("/").status_code == 200
+    assert phone.get("/account").status_code == 302
+    assert member.get("/account").status_code == 200
 
 
 def test_a_user_cannot_end_someone_elses_session(app, member):
@@ -70,7 +70,7 @@ def test_a_user_cannot_end_someone_elses_session(app, member):
         theirs = db.session.execute(select(UserSession.id).order_by(UserSession.id.desc())
                                     ).scalars().first()
     assert post(member, f"/account/sessions/{theirs}/end").status_code == 404
-    assert other.get("/").status_code == 200
+    assert other.get("/account").status_code == 200
 
 
 def test_sign_out_everywhere_ends_every_browser(app, member):
@@ -78,7 +78,7 @@ def test_sign_out_everywhere_ends_every_browser(app, member):
     sign_in(phone)
     response = post(member, "/account/sessions/end-all")
     assert response.headers["Location"] == "/sign-in"
-    assert member.get("/").status_code == 302 and phone.get("/").status_code == 302
+    assert member.get("/account").status_code == 302 and phone.get("/account").status_code == 302
     assert live_sessions(app) == 0
 
 
@@ -89,8 +89,8 @@ def test_a_password_change_signs_out_every_other_browser(app, member):
     response = post(member, "/account/password",
                     {"current": PASSWORD, "password": new, "confirm": new})
     assert response.status_code == 302
-    assert member.get("/").status_code == 200  # this browser carries on
-    assert phone.get("/").status_code == 302
+    assert member.get("/account").status_code == 200  # this browser carries on
+    assert phone.get("/account").status_code == 302
     assert live_sessions(app) == 1
     assert sign_in(app.test_client(), password=new).status_code == 302
 
@@ -113,8 +113,8 @@ def test_a_password_reset_signs_out_every_browser_and_works_once(app, member):
     response = follow_mail_link(stranger, "focal.point@example.org", "/password/reset/",
                                 {"password": new, "confirm": new})
     assert response.headers["Location"] == "/"
-    assert stranger.get("/").status_code == 200
-    assert member.get("/").status_code == 302 and phone.get("/").status_code == 302
+    assert stranger.get("/account").status_code == 200
+    assert member.get("/account").status_code == 302 and phone.get("/account").status_code == 302
     assert sign_in(app.test_client(), password=PASSWORD).status_code == 422
     assert sign_in(app.test_client(), password=new).status_code == 302
     with app.app_context():
@@ -158,7 +158,7 @@ def test_a_session_unused_for_longer_than_the_idle_limit_has_expired(app, member
         db.session.execute(update(UserSession).values(
             last_used_at=utcnow() - timedelta(days=14, minutes=1)))
         db.session.commit()
-    response = member.get("/")
+    response = member.get("/account")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 
 
@@ -170,7 +170,7 @@ def test_the_idle_limit_is_configurable(another_app):
         db.session.execute(update(UserSession).values(
             last_used_at=utcnow() - timedelta(hours=25)))
         db.session.commit()
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_use_keeps_a_session_alive(app, member):
@@ -178,7 +178,7 @@ def test_use_keeps_a_session_alive(app, member):
         db.session.execute(update(UserSession).values(
             last_used_at=utcnow() - timedelta(days=13)))
         db.session.commit()
-    assert member.get("/").status_code == 200
+    assert member.get("/account").status_code == 200
     with app.app_context():
         used = db.session.execute(select(UserSession.last_used_at)).scalar_one()
     assert utcnow() - used < timedelta(minutes=1)
@@ -190,11 +190,11 @@ def test_signing_out_on_one_worker_ends_the_session_on_another(app, member, anot
     copied = member.get_cookie("session").value
     elsewhere = second_worker.test_client()
     elsewhere.set_cookie("session", copied)
-    assert elsewhere.get("/").status_code == 200
+    assert elsewhere.get("/account").status_code == 200
     from conftest import sign_out
 
     sign_out(member)
-    assert elsewhere.get("/").status_code == 302
+    assert elsewhere.get("/account").status_code == 302
 
 
 def test_changing_the_email_needs_the_link_sent_to_the_new_address(app, member):
@@ -246,4 +246,4 @@ def test_the_purge_command_deletes_expired_sessions_and_links(app, member):
     result = app.test_cli_runner().invoke(accounts, ["purge"])
     assert result.exit_code == 0, result.output
     assert "1 sessions, 1 links, 0 registrations deleted" in result.output
-    assert live_sessions(app) == 1 and member.get("/").status_code == 200
+    assert live_sessions(app) == 1 and member.get("/account").status_code == 200

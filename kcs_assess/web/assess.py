@@ -3,10 +3,19 @@ and an admin's reopen and delete."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -25,13 +34,17 @@ bp = Blueprint("assess", __name__)
 
 
 @bp.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here is for signed-in members only."""
+def require_sign_in():
+    """Every page here but the front page is for signed-in members only."""
+    if request.endpoint != "assess.index" and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
 
 
 @bp.route("/")
 def index():
+    if not current_user.is_authenticated:
+        return render_template("front.html", questionnaires=catalogue().current)
     organisation = current_organisation()
     if organisation is None:
         return render_template("assess/no_organisation.html")
