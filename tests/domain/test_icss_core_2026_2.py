@@ -40,8 +40,8 @@ REPLACES = {
     "PR1.8": ("PR1.5",),  # split: enough adults
     "PR1.9": ("PR1.5",),  # split: handed back only to agreed carers
     "PR2.6": ("PR2.5",),  # split: the referral pathway
-    "AC2.8": ("PR2.5",),  # split: the laws and duties to report
-    "AC2.7": ("AC2.6",),  # reporting out: recipients named, only what each needs
+    "AC2.7": ("PR2.5",),  # split: the laws and duties to report
+    "AC2.8": ("AC2.6",),  # reporting out: recipients named, only what each needs
     "AC4.1": ("PR2.4",),  # the allegations procedure heads investigations and corrective action
 }
 # Retired without a successor, so that no step asks more than 18 questions: interview
@@ -132,7 +132,7 @@ def test_a_split_question_carries_its_old_answer_to_each_part():
     answers = carried(earlier)
     assert answers["PE3.5"] == answers["PE3.6"] == "partly"  # focal point and deputy
     assert answers["PR1.8"] == answers["PR1.9"] == "no"
-    assert answers["AC2.7"] == "na"
+    assert answers["AC2.8"] == "na"
     assert "PE4.5" not in answers and "PL1.8" not in answers  # new questions: asked afresh
 
 
@@ -266,7 +266,7 @@ def test_worked_example_scored_by_hand():
         "PR3.2": "no", "PR3.3": "no",  # no images: PR3.3 stays hidden and does not count
         "PR4.2": "no",  # critical
         "AC1.3": "no", "AC2.2": "partly",
-        "AC2.7": "na",  # no agreement or law asks for reports
+        "AC2.8": "na",  # no agreement or law asks for reports
         "AC4.2": "yes", "AC4.3": "yes",  # no allegation: investigators ready, case rehearsed
     })
     result = score(ICSS, answers)
@@ -294,8 +294,8 @@ def test_worked_example_scored_by_hand():
     assert by_id["procedures"].score == pytest.approx(77.5)
     assert by_id["procedures"].level.key == "developing" and by_id["procedures"].capped
     # accountability: AC1.1 2 + AC1.2 2 + AC1.3 1 + AC1.4 1 + AC2.1 1 + AC2.2 2 + AC2.3 1
-    # + AC2.4 1 + AC2.5 1 + AC2.8 1 + AC4.1 2 + AC4.2 2 + AC4.3 2 + AC3.1-AC3.3 3 = 22
-    # (AC2.7 n/a); AC1.3 no loses 1, AC2.2 partly 1 -> 20/22 = 90.91
+    # + AC2.4 1 + AC2.5 1 + AC2.7 1 + AC4.1 2 + AC4.2 2 + AC4.3 2 + AC3.1-AC3.3 3 = 22
+    # (AC2.8 n/a); AC1.3 no loses 1, AC2.2 partly 1 -> 20/22 = 90.91
     assert by_id["accountability"].score == pytest.approx(100 * 20 / 22)
     assert by_id["accountability"].level.key == "embedded"
 
@@ -313,7 +313,7 @@ def test_worked_example_scored_by_hand():
 
     # The UN implementing partner PSEA items: answered yes with no case, investigations (7)
     # and corrective action (8) are met; the unknown vetting and the partner agreement that
-    # is missing, both critical, leave 3 and 2 not met; AC2.7 (n/a) leaves 5 to the others.
+    # is missing, both critical, leave 3 and 2 not met; AC2.8 (n/a) leaves 5 to the others.
     readiness = {f.framework.id: {row.item.id: row.status for row in f.items}
                  for f in crosswalk(result, answers, FRAMEWORKS)}
     assert readiness["un-ip-psea"] == {
