@@ -76,10 +76,10 @@ def test_a_stale_page_does_not_revert_a_colleagues_answers_or_erase_their_notes(
     post(editor, step_url(assessment), {"answer-PL1.1": "yes", "note-PL1.1": "Board minute 14",
                                         "go": "later"})
     response = member.post(step_url(assessment), data={
-        **stale, "note-PL1.1": "", "answer-PL1.2": "partly", "note-PL1.2": "", "go": "later"})
+        **stale, "note-PL1.1": "", "answer-PL1.10": "partly", "note-PL1.10": "", "go": "later"})
     assert response.status_code == 302
     assert stored(app, assessment) == {"PL1.1": ("yes", "Board minute 14", 1),
-                                       "PL1.2": ("partly", "", 1)}
+                                       "PL1.10": ("partly", "", 1)}
 
 
 def test_saving_over_a_colleagues_newer_change_shows_the_difference(app, member):
@@ -90,14 +90,14 @@ def test_saving_over_a_colleagues_newer_change_shows_the_difference(app, member)
                                         "go": "later"})
     response = member.post(step_url(assessment), data={
         **stale, "answer-PL1.1": "no", "note-PL1.1": "Not approved yet",
-        "answer-PL1.2": "partly", "go": "next"})
+        "answer-PL1.10": "partly", "go": "next"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "A colleague changed" in page
     assert "Saved by Fatima Ndiaye" in page and "Board minute 14" in page
     assert "Yours, not saved" in page and "Not approved yet" in page
     assert stored(app, assessment) == {"PL1.1": ("yes", "Board minute 14", 1),
-                                       "PL1.2": ("partly", "", 1)}
+                                       "PL1.10": ("partly", "", 1)}
     # The page now shows what is stored, so saving it again is not a conflict.
     again = shown_form(member, assessment)
     response = member.post(step_url(assessment), data={**again, "answer-PL1.1": "no",

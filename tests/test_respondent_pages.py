@@ -53,13 +53,13 @@ def test_overview_leads_to_checking_once_every_step_is_done(member):
 def test_overview_gives_the_total_answered_and_the_time_each_step_still_takes(member):
     assessment = start_assessment(member)
     page = page_of(member, f"/assessments/{assessment}")
-    # 54 questions are asked until answers bring up the follow-ups (63 in all).
-    assert text_of(re.search(r'id="progress">(.*?)</p>', page).group(1)) == "0 of 54 answered"
+    # 62 questions are asked until answers bring up the follow-ups (71 in all).
+    assert text_of(re.search(r'id="progress">(.*?)</p>', page).group(1)) == "0 of 62 answered"
     assert re.findall(r'<span class="time">(.*?)</span>', page) == [
-        "about 11 minutes", "about 14 minutes", "about 9 minutes", "about 9 minutes"]
+        "about 14 minutes", "about 14 minutes", "about 9 minutes", "about 12 minutes"]
     save(member, assessment, "policy", {q.id: "yes" for q in ICSS.standards[0].questions})
     page = page_of(member, f"/assessments/{assessment}")
-    assert text_of(re.search(r'id="progress">(.*?)</p>', page).group(1)) == "14 of 54 answered"
+    assert text_of(re.search(r'id="progress">(.*?)</p>', page).group(1)) == "18 of 62 answered"
     # Policy is done: no time is given for it any more.
     assert len(re.findall(r'<span class="time">', page)) == 3
 
@@ -132,9 +132,9 @@ def test_follow_up_message_stands_above_the_new_questions_which_are_marked(membe
 def test_only_questions_shown_on_the_step_can_be_marked_new(member):
     assessment = start_assessment(member)
     page = page_of(member, step_url(assessment, "procedures")
-                   + "?new=PL1.1&new=PR4.2&new=PR1.1")
-    # PL1.1 is on another step and PR4.2 is not shown yet; PR1.1 is shown, so marked.
-    assert re.findall(r'<fieldset class="q follow-up" id="q-([^"]+)"', page) == ["PR1.1"]
+                   + "?new=PL1.1&new=PR4.2&new=PR1.2")
+    # PL1.1 is on another step and PR4.2 is not shown yet; PR1.2 is shown, so marked.
+    assert re.findall(r'<fieldset class="q follow-up" id="q-([^"]+)"', page) == ["PR1.2"]
 
 
 # -- what users type, and direction ------------------------------------------------------

@@ -263,10 +263,10 @@ def test_submitting_locks_the_assessment(member, app):
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"answer-PL1.1": "yes", "answer-PL1.2": "definitely"}, "not one of its options"),
+    ({"answer-PL1.1": "yes", "answer-PL1.10": "definitely"}, "not one of its options"),
     ({"answer-PL1.1": "yes", "answer-ZZ9.9": "yes"}, "does not have"),
     ({"answer-PL1.1": "yes", "answer-PE1.1": "yes"}, "not on this page"),
-    ({"answer-PL1.1": "yes", "note-PL1.2": "x" * 2001}, "longer than the limit"),
+    ({"answer-PL1.1": "yes", "note-PL1.10": "x" * 2001}, "longer than the limit"),
     ({"answer-PL1.1": "na"}, "not one of its options"),  # PL1.1 does not allow n/a
 ])
 def test_a_tampered_post_gets_400_and_writes_nothing(member, app, fields, message):
@@ -289,7 +289,7 @@ def test_the_same_question_sent_twice_is_refused(member, app):
 def test_a_note_at_the_limit_is_kept_whole(member, app):
     assessment = start_assessment(member)
     note = "é" * 1999 + "\r\n"  # a browser's line ending counts as one character
-    assert save(member, assessment, "policy", {}, {"PL1.2": note}).status_code == 302
+    assert save(member, assessment, "policy", {}, {"PL1.10": note}).status_code == 302
     with app.app_context():
         stored = db.session.execute(select(Answer.note)).scalar_one()
     assert stored == "é" * 1999

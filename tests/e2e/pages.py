@@ -151,8 +151,8 @@ def answer_all(page: Page, assessment: int) -> None:
 def build_site(base: str, page: Page) -> Site:
     register(page, base, "site.member@example.org", ORGANISATION)
     draft = start_assessment(page, base)
-    save_answers(page, draft, "policy", {"PL1.1": "yes", "PL1.2": "partly"},
-                 {"PL1.1": LONG_NOTE, "PL1.2": ARABIC_NOTE})
+    save_answers(page, draft, "policy", {"PL1.1": "yes", "PL1.10": "partly"},
+                 {"PL1.1": LONG_NOTE, "PL1.10": ARABIC_NOTE})
     save_answers(page, draft, "procedures", {"PR1.3": "yes", "PR4.1": "yes"})
 
     page.goto(base + "/")

@@ -14,7 +14,7 @@ from kcs_assess.reports.plan import PlanReport
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check-2026.1.yaml")
-ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core-2026.1.yaml")
+ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core-2026.2.yaml")  # what new assessments get
 FRAMEWORKS = load_frameworks(DEFAULT_FRAMEWORKS_FILE)
 
 # Worked by hand in tests/test_results.py; every other question is answered yes.

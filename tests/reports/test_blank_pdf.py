@@ -30,7 +30,7 @@ def text_of(lines: list[DrawnLine]) -> str:
 def test_cover_gives_title_version_and_how_to_fill_it_in(lines: list[DrawnLine]) -> None:
     cover = text_of([line for line in lines if line.page == 1])
     assert "Keeping children safe: organisational self-assessment" in cover
-    assert "Version 2026.1" in cover
+    assert "Version 2026.2" in cover
     assert "How to fill in this form" in cover
     assert "Tick one box for each question." in cover
     assert "Organisation Filled in by Date" in cover
@@ -61,7 +61,8 @@ def test_follow_up_questions_say_when_they_apply(lines: list[DrawnLine]) -> None
     follow_ups = [q for q in ICSS.questions if q.show_if]
     assert follow_ups
     for question in follow_ups:
-        notice = f"Answer only if you answered Yes to {question.show_if.question}"
+        # Format 2: a respondent who does not know is asked the follow-ups too.
+        notice = f"Answer only if you answered Yes or Don't know to {question.show_if.question}"
         assert notice in text[text.index(f"{question.id} "):]
     assert text.count("Answer only if you answered") == len(follow_ups)
 
@@ -72,6 +73,6 @@ def test_pages_are_numbered_and_the_metadata_set(blank: PdfReader,
     footers = [line.text for line in lines if line.text.startswith("Page ")]
     assert footers == [f"Page {n} of {pages}" for n in range(1, pages + 1)]
     assert blank.metadata.title == "Keeping children safe: organisational self-assessment, " \
-                                   "version 2026.1"
+                                   "version 2026.2"
     assert blank.metadata.subject == "Blank questionnaire for printing"
     assert blank.trailer["/Root"]["/Lang"] == "en"
