@@ -198,7 +198,7 @@ TERMS = [
     (CONTINGENT, "national support element", "National support element: staff your country"),
     (CONTINGENT, "engagement team", "Engagement teams are patrol teams that meet local people"),
     (CONTINGENT, "grave violation", "The six grave violations: killing or maiming,"),
-    (CONTINGENT, "monitoring and reporting mechanism", "mechanism (MRM), the UN's record of"),
+    (CONTINGENT, "monitoring and reporting mechanism", "(MRM), the UN's system for documenting"),
     (CONTINGENT, "MARA", "The MARA is how the UN documents conflict-related sexual violence"),
     (CONTINGENT, "Victims' Rights Advocate", "Advocate and the mission's victims' rights staff "
                                              "support victims and their claims"),
