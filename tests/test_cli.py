@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_CONFIG, make_app, register, sign_in, start_assessment
-from test_wizard import save
+from test_wizard import QUICK, save
 
 from kcs_assess import create_app
 from kcs_assess.cli import questionnaires
@@ -27,8 +27,10 @@ def run_validate(app, *paths: str):
 def questionnaire_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    shutil.copy(DEFAULT_QUESTIONNAIRE_DIR / "quick-check-2026.1.yaml", folder)
-    return folder / "quick-check-2026.1.yaml"
+    # The version new assessments get, so that starting one stores the snapshot of this file.
+    name = f"quick-check-{QUICK.version}.yaml"
+    shutil.copy(DEFAULT_QUESTIONNAIRE_DIR / name, folder)
+    return folder / name
 
 
 def test_validate_accepts_the_shipped_questionnaires(app):
@@ -37,6 +39,8 @@ def test_validate_accepts_the_shipped_questionnaires(app):
     assert "icss-core-2026.1.yaml: ok" in result.output
     assert "contingent-2026.1.yaml: ok" in result.output
     assert "quick-check-2026.1.yaml: ok" in result.output
+    assert "contingent-2026.2.yaml: ok (contingent 2026.2, 70 questions)" in result.output
+    assert "quick-check-2026.2.yaml: ok (quick-check 2026.2, 21 questions)" in result.output
     assert "frameworks.yaml: ok (3 frameworks, 25 items)" in result.output
 
 
@@ -73,14 +77,15 @@ def test_the_flask_command_reports_problems_even_when_the_app_cannot_start(
 def test_validate_refuses_a_file_changed_under_an_unchanged_version(
         app, client, questionnaire_copy: Path):
     register(client)
-    start_assessment(client, "quick-check")  # stores the snapshot of quick-check 2026.1
+    start_assessment(client, "quick-check")  # stores the snapshot of the newest quick check
     assert run_validate(app, str(questionnaire_copy)).exit_code == 0
     questionnaire_copy.write_text(
         questionnaire_copy.read_text().replace("weight: 2", "weight: 3", 1))
     result = run_validate(app, str(questionnaire_copy))
     assert result.exit_code == 1
     assert "changed after assessments were started on it; bump 'version'" in result.stderr
-    bumped = questionnaire_copy.read_text().replace('version: "2026.1"', 'version: "2026.2"')
+    bumped = questionnaire_copy.read_text().replace(f'version: "{QUICK.version}"',
+                                                    'version: "2099.1"')
     questionnaire_copy.write_text(bumped)
     assert run_validate(app, str(questionnaire_copy)).exit_code == 0
 
@@ -108,13 +113,14 @@ def test_an_assessment_keeps_its_own_questionnaire_snapshot(
     text = questionnaire_copy.read_text()
     assert old_wording in text
     questionnaire_copy.write_text(text.replace(old_wording, new_wording)
-                                  .replace('version: "2026.1"', 'version: "2027.1"'))
+                                  .replace(f'version: "{QUICK.version}"', 'version: "2099.1"'))
     restarted = make_app(database_url, QUESTIONNAIRE_DIR=str(questionnaire_copy.parent))
     browser = restarted.test_client()
     sign_in(browser)
     old_page = browser.get(f"/assessments/{old}/steps/policy").get_data(as_text=True)
     assert old_wording in old_page and new_wording not in old_page
-    assert "version 2026.1" in browser.get(f"/assessments/{old}").get_data(as_text=True)
+    assert f"version {QUICK.version}" in browser.get(f"/assessments/{old}").get_data(
+        as_text=True)
     new = start_assessment(browser, "quick-check")
     new_page = browser.get(f"/assessments/{new}/steps/policy").get_data(as_text=True)
     assert new_wording in new_page and old_wording not in new_page

@@ -46,13 +46,14 @@ def test_the_plan_pdf_shows_the_same_results_as_the_screen(client):
     text = pdf_text(response.data)
     assert "<font color=red>Safe</font> & Co" in text
     assert 'Review <b>2026</b> & "after"' in text
-    assert "83" in text and "Developing" in text  # worked out by hand in test_results
-    action = QUICK.questions_by_id["QPR1.1"].action
+    assert "86" in text and "Developing" in text  # worked out by hand in test_results
+    action = QUICK.questions_by_id["QPR1.2"].action
     assert action.split()[0] in text
-    # The crosswalk as on screen: cs3 (QPE1.1 answered no) is not met.
+    # The crosswalk as on screen: cs4 (QPE2.1 answered no) is not met.
     assert "What this means for other standards" in text
-    assert re.search(r"3 Screening and vetting of personnel when recruiting\s*Not met\s*QPE1\.1",
-                     text)
+    item = r"\s+".join("4 Mandatory training on protection from sexual exploitation and abuse"
+                        .split())  # the title wraps in its cell
+    assert re.search(item + r"\s*Not met\s*QPE2\.1", text)
 
 
 def test_the_plan_pdf_can_be_in_another_language_than_the_page(client):
@@ -100,11 +101,11 @@ def test_blank_questionnaires_are_offered_and_open_to_anyone(client):
 
 
 SUBMITTED_AT = datetime(2026, 3, 14, 23, 30, tzinfo=UTC)  # long before any test runs
-NOTE = "Checked the files <b>&</b> two were missing."
+NOTE = "Checked the records <b>&</b> two were missing."
 
 
 def submitted_on_a_fixed_day(client) -> int:
-    """Submit the worked example with a note on QPE1.1, stored as submitted on 14 March."""
+    """Submit the worked example with a note on QPE2.1, stored as submitted on 14 March."""
     from sqlalchemy import update
 
     from kcs_assess.extensions import db
@@ -114,7 +115,7 @@ def submitted_on_a_fixed_day(client) -> int:
     assessment = start_assessment(client, "quick-check", label="Baseline")
     answer_all(client, assessment, QUICK, PATTERN)
     people = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.standards[1].questions}
-    save(client, assessment, "people", people, {"QPE1.1": NOTE})
+    save(client, assessment, "people", people, {"QPE2.1": NOTE})
     assert submit_assessment(client, assessment).status_code == 302
     with client.application.app_context():
         db.session.execute(update(Assessment).values(submitted_at=SUBMITTED_AT))
@@ -151,7 +152,7 @@ def test_the_downloaded_plan_keeps_the_note_under_its_question(client):
     lines = downloaded(client, assessment, "en")
     texts = [line.text for line in lines]
     appendix = texts.index("Appendix: answers and notes")
-    question = next(i for i in range(appendix, len(texts)) if texts[i].startswith("QPE1.1 "))
+    question = next(i for i in range(appendix, len(texts)) if texts[i].startswith("QPE2.1 "))
     answer = next(i for i in range(question, len(texts)) if texts[i].startswith("Answer:"))
     assert texts[answer:answer + 3] == ["Answer: No", "Note:", NOTE]
     assert lines[answer + 2].y < lines[answer].y or lines[answer + 2].page > lines[answer].page
@@ -165,7 +166,7 @@ def test_the_downloaded_plan_gives_the_overall_row_and_differs_by_language(clien
                                   (french, "Score global", "En développement")):
         texts = [line.text for line in lines]
         at = texts.index(overall)
-        assert texts[at + 1:at + 3] == ["83", level]  # worked by hand in test_results
+        assert texts[at + 1:at + 3] == ["86", level]  # worked by hand in test_results
         assert lines[at].page == lines[at + 1].page == 2
         assert lines[at + 1].y < lines[at].y  # the score is under its label
     assert value_of(french, "Soumise le") == ["14 mars 2026"]

@@ -73,7 +73,7 @@ def test_check_page_starts_with_a_summary_and_the_submit_button_near_it(member):
     page = page_of(member, f"/assessments/{assessment}/check")
     summary = page[page.index('<div class="summary" id="summary">'):
                    page.index('<h2 id="standard-policy">')]
-    assert "16 of 16 answered" in text_of(summary)
+    assert "21 of 21 answered" in text_of(summary)  # QPR3.1 yes asks QPR3.2 and QPR3.3
     assert "2 questions are answered “Don't know”" in text_of(summary)
     assert "Submit the assessment" in summary
     assert "they cannot be changed afterwards" in text_of(summary)
@@ -89,10 +89,13 @@ def test_the_summary_links_to_what_is_unanswered_a_step_not_started_once(member)
     links = re.findall(r'<li><a href="([^"]+)">(.*?)</a>',
                        re.search(r'<ul id="unanswered">(.*?)</ul>', page, re.S).group(1))
     assert [(href.rsplit("/", 1)[1], text_of(label).split(" ")[0]) for href, label in links] == [
-        ("policy#q-QPL2.1", "QPL2.1"), ("policy#q-QPL2.2", "QPL2.2"),
+        ("policy#q-QPL2.3", "QPL2.3"), ("policy#q-QPL2.4", "QPL2.4"),
+        ("policy#q-QPL2.2", "QPL2.2"),
         ("people#q-QPE1.1", "People"),
         ("procedures#q-QPR1.2", "QPR1.2"), ("procedures#q-QPR1.3", "QPR1.3"),
         ("procedures#q-QPR2.1", "QPR2.1"),
+        # The contingent question is asked; the two it opens wait for its answer.
+        ("procedures#q-QPR3.1", "QPR3.1"),
         ("accountability#q-QAC1.1", "Accountability"),
     ]
     assert "1 question is answered “Don't know”" in page

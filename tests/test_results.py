@@ -7,20 +7,22 @@ import re
 from conftest import start_assessment, submit_assessment
 from test_wizard import QUICK, answer_all, save
 
-# Quick check, weights: policy QPL1.1 2c, QPL1.2 1, QPL2.1 2c, QPL2.2 1 (6)
-#   people QPE1.1 2, QPE1.2 2, QPE2.1 2c, QPE2.2 1 (7)
-#   procedures QPR1.1 2c, QPR1.2 2, QPR1.3 1, QPR2.1 1 (6)
-#   accountability QAC1.1 2c, QAC1.2 1, QAC2.1 1, QAC2.2 1 (5)
-PATTERN = {"QPL1.2": "partly", "QPE1.1": "no", "QPE2.2": "unknown", "QPR1.1": "partly"}
-# policy (2 + .5 + 2 + 1) / 6 = 91.67 -> Embedded
-# people (0 + 2 + 2 + 0) / 7 = 57.14 -> Developing
-# procedures (1 + 2 + 1 + 1) / 6 = 83.33 -> Established, held at Developing by QPR1.1
+# Quick check 2026.2, weights (c: critical, x: context, never scored):
+#   policy QPL1.1 2c, QPL1.2 1, QPL2.3 2c, QPL2.4 2c, QPL2.2 1 (8)
+#   people QPE1.1 2c, QPE1.3 2c, QPE1.4 1, QPE2.1 2, QPE2.2 1 (8)
+#   procedures QPR1.1 2, QPR1.2 2c, QPR1.3 2c, QPR2.1 1, QPR3.1 x, and as QPR3.1 is answered
+#     yes (a contingent), QPR3.2 2, QPR3.3 2 (11)
+#   accountability QAC1.1 2, QAC1.2 1, QAC2.1 1, QAC2.2 1 (5)
+PATTERN = {"QPL1.2": "partly", "QPE2.1": "no", "QPE2.2": "unknown", "QPR1.2": "partly"}
+# policy (2 + .5 + 2 + 2 + 1) / 8 = 93.75 -> Embedded
+# people (2 + 2 + 1 + 0 + 0) / 8 = 62.5 -> Developing
+# procedures (2 + 1 + 2 + 1 + 2 + 2) / 11 = 90.91 -> Embedded, held at Developing by QPR1.2
 # accountability 5 / 5 = 100 -> Embedded
-# overall (91.67 + 57.14 + 83.33 + 100) / 4 = 83.04 -> Established, held at Developing
+# overall (93.75 + 62.5 + 90.91 + 100) / 4 = 86.79 -> Established, held at Developing
 EXPECTED_ROWS = [
-    ("Policy", "91", "Embedded"),
-    ("People", "57", "Developing"),
-    ("Procedures", "83", "Developing"),
+    ("Policy", "93", "Embedded"),
+    ("People", "62", "Developing"),
+    ("Procedures", "90", "Developing"),
     ("Accountability", "100", "Embedded"),
 ]
 
@@ -49,7 +51,7 @@ def table(page: str, element_id: str) -> str:
 
 def test_overall_score_and_level_worked_out_by_hand(member):
     page = submitted_results(member)
-    assert text_of(re.search(r'id="overall-score">(.*?)<', page).group(1)) == "83"
+    assert text_of(re.search(r'id="overall-score">(.*?)<', page).group(1)) == "86"
     assert "Developing" in section(page, "overall-level")
 
 
@@ -60,16 +62,16 @@ def test_each_standard_with_its_score_level_and_tiers(member):
     assert [(name, score, text_of(level).split(" held")[0]) for name, score, level in rows] \
         == EXPECTED_ROWS
     assert "held back by a minimum requirement" in page
-    # People: framework QPE1.2 yes -> 100; practice QPE1.1 no, QPE2.1 yes, QPE2.2 unknown
-    # -> (0 + 2 + 0) / 5 = 40
+    # People: framework QPE1.3, QPE1.4 yes -> 100; practice QPE1.1 yes, QPE2.1 no, QPE2.2
+    # unknown -> (2 + 0 + 0) / 5 = 40
     people = re.search(r'<th scope="row">People</th>(.*?)</tr>', page).group(1)
-    assert re.findall(r"<td>(\d+)</td>", people) == ["57", "100", "40"]
+    assert re.findall(r"<td>(\d+)</td>", people) == ["62", "100", "40"]
 
 
 def test_minimum_requirements_name_the_ones_that_fail(member):
     minimum = section(submitted_results(member), "minimum")
     assert "Minimum requirements not met: 1 is not fully in place" in minimum
-    assert "QPR1.1" in minimum and "(Partly)" in minimum
+    assert "QPR1.2" in minimum and "(Partly)" in minimum
 
 
 def test_dont_know_answers_are_listed_to_find_out(member):
@@ -82,10 +84,10 @@ def test_plan_lists_actions_in_priority_order_with_time_frames(member):
     rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", plan, re.S)[1:]]
     assert [row.split()[0] for row in rows] == ["Critical", "High", "Medium", "Low"]
     assert [re.search(r"Q[A-Z]{2}\d\.\d", row).group(0) for row in rows] == [
-        "QPR1.1", "QPE1.1", "QPE2.2", "QPL1.2"]
+        "QPR1.2", "QPE2.1", "QPE2.2", "QPL1.2"]
     assert ["1 month" in rows[0], "3 months" in rows[1], "6 months" in rows[2],
             "12 months" in rows[3]] == [True] * 4
-    action = QUICK.questions_by_id["QPR1.1"].action
+    action = QUICK.questions_by_id["QPR1.2"].action
     assert action in rows[0]
 
 
@@ -94,9 +96,9 @@ def test_chart_draws_a_bar_per_standard_and_names_the_level_marks(member):
                       re.S).group(0)
     names = re.findall(r'<span class="name">([^<]*)<span class="vh"> (\d+)</span>', chart)
     assert names == [(name, value) for name, value, _ in EXPECTED_ROWS]
-    # Bars are proportional to the scores (91.67, 57.14, 83.33, 100), and start at the left.
+    # Bars are proportional to the scores (93.75, 62.5, 90.91, 100), and start at the left.
     bars = re.findall(r'<rect x="([\d.]+)%" width="([\d.]+)%" height="100%" class="bar', chart)
-    assert bars == [("0.00", "91.67"), ("0.00", "57.14"), ("0.00", "83.33"), ("0.00", "100.00")]
+    assert bars == [("0.00", "93.75"), ("0.00", "62.50"), ("0.00", "90.91"), ("0.00", "100.00")]
     marks = re.search(r'<div class="marks">.*?</div>', chart, re.S).group(0)
     assert [text_of(mark) for mark in re.findall(r"<text[^>]*>(.*?)</text>", marks)] == [
         "40 Developing", "70 Established", "90 Embedded"]
@@ -116,9 +118,9 @@ def test_a_draft_shows_provisional_results_with_not_assessed_standards(member):
 
 
 def test_held_back_is_said_only_where_the_minimum_requirement_lowered_the_level(member):
-    # QPE2.1 (critical, weight 2) partly: People (0 + 2 + 1 + 0) / 7 = 42, Developing by its
-    # score alone, so nothing held it back; Procedures (83) is held at Developing by QPR1.1.
-    page = submitted_results(member, {**PATTERN, "QPE2.1": "partly"})
+    # QPE1.1 (critical, weight 2) partly: People (1 + 2 + 1 + 0 + 0) / 8 = 50, Developing by
+    # its score alone, so nothing held it back; Procedures (90) is held at Developing by QPR1.2.
+    page = submitted_results(member, {**PATTERN, "QPE1.1": "partly"})
     rows = dict(re.findall(r'<tr><th scope="row">(.*?)</th><td>\d+</td><td>(.*?)</td>', page))
     assert text_of(rows["People"]) == "Developing"
     assert text_of(rows["Procedures"]) == "Developing held back by a minimum requirement"
@@ -152,34 +154,39 @@ def test_top_priorities_come_before_the_plan_critical_then_high(member):
     top = re.search(r'<ol class="priorities" id="top-priorities">(.*?)</ol>', page, re.S)
     items = [text_of(item) for item in re.findall(r"<li>(.*?)</li>", top.group(1), re.S)]
     assert [item.split()[0] for item in items] == ["Critical", "High"]
-    assert "QPR1.1" in items[0] and "1 month" in items[0]
-    assert "QPE1.1" in items[1] and "3 months" in items[1]
+    assert "QPR1.2" in items[0] and "1 month" in items[0]
+    assert "QPE2.1" in items[1] and "3 months" in items[1]
     assert page.index('id="top-priorities"') < page.index('id="plan"')
 
 
 def test_strengths_are_the_criteria_fully_in_place(member):
     assert section(submitted_results(member), "strengths") == (
-        "Code of conduct Policy Safe activities Procedures Investigation and records "
-        "Accountability Review and learning Accountability")
+        "Code of conduct Policy Vetting and focal points People Safe activities Procedures "
+        "Military and police contingents Procedures Investigation and records Accountability "
+        "Review and learning Accountability")
 
 
 def test_each_plan_item_shows_the_respondents_note(member):
     assessment = start_assessment(member, "quick-check")
     answer_all(member, assessment, QUICK, PATTERN)
     people = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.standards[1].questions}
-    save(member, assessment, "people", people, {"QPE1.1": "Two files <checked>."})
+    save(member, assessment, "people", people, {"QPE2.1": "Two sessions <held>."})
     page = member.get(f"/assessments/{assessment}/results").get_data(as_text=True)
     plan = re.search(r'<table class="list plan" id="plan">(.*?)</table>', page, re.S).group(1)
-    row = next(row for row in re.findall(r"<tr>(.*?)</tr>", plan, re.S) if "QPE1.1" in row)
-    assert 'Note: <span class="note-text" dir="auto">Two files &lt;checked&gt;.</span>' in row
+    row = next(row for row in re.findall(r"<tr>(.*?)</tr>", plan, re.S) if "QPE2.1" in row)
+    assert 'Note: <span class="note-text" dir="auto">Two sessions &lt;held&gt;.</span>' in row
     assert text_of(plan).count("Note:") == 1
 
 
 def test_the_levels_are_explained_with_the_scores_they_cover(member):
     page = submitted_results(member)
     rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table(page, "levels"), re.S)]
-    assert rows == ["Level Score", "Not in place 0 to 39", "Developing 40 to 69",
-                    "Established 70 to 89", "Embedded 90 to 100"]
+    # The quick check 2026.2 says what each level means.
+    assert rows == ["Level Score What it means"] + [
+        f"{title} {scores} {level.description}" for (title, scores), level in zip(
+            [("Not in place", "0 to 39"), ("Developing", "40 to 69"),
+             ("Established", "70 to 89"), ("Embedded", "90 to 100")], QUICK.levels, strict=True)]
+    assert all(level.description for level in QUICK.levels)
     assert ("A standard with a minimum requirement that is not fully in place stays at "
             "“Developing” at most") in text_of(page)
 
@@ -195,19 +202,21 @@ def test_what_this_means_for_other_standards_worked_out_by_hand(member):
 
     un = rows("un-ip-psea")
     assert un[0].startswith("1 A written organisational policy") and un[0].endswith(
-        "Met QPL1.1 , QPL2.1")
-    # cs2 QPL1.2 partly (50, above Developing); cs3 QPE1.1 no (0); cs5 QPR1.1 is critical
+        "Met QPL1.1 , QPL2.3 , QPL2.4")
+    # cs2 QPL1.2 partly (50, above Developing); cs4 QPE2.1 no (0); cs5 QPR1.2 is critical
     # and partly, so not met although QPR1.1 and QPR1.2 score 75; nothing maps to cs8.
     statuses = [re.search(r"(Partly met|Not met|Met|Not assessed)", row).group(1)
                 for row in un]
-    assert statuses == ["Met", "Partly met", "Not met", "Met", "Not met", "Met", "Met",
+    assert statuses == ["Met", "Partly met", "Met", "Not met", "Not met", "Met", "Met",
                         "Not assessed"]
     assert un[4].endswith("Not met QPR1.1 , QPR1.2") and un[7].endswith("Not assessed –")
     iasc = rows("iasc-mos")
-    # 7: QPE2.1 yes (2) and QPE2.2 don't know (1): 2 of 3, above Developing -> partly met.
-    assert iasc[6].endswith("Partly met QPE2.1 , QPE2.2")
+    # 2: QPL1.2 partly, 50 -> partly met; 7: QPE2.1 no (2) and QPE2.2 don't know (1): 0 of 3.
+    assert iasc[1].endswith("Partly met QPL1.2")
+    assert iasc[6].endswith("Not met QPE2.1 , QPE2.2")
     chs = rows("chs")
-    assert len(chs) == 9 and chs[4].endswith("Met QPR1.2")
+    assert len(chs) == 9 and chs[4].endswith("Not met QPR1.2")
+    assert chs[2].endswith("Met QPR2.1") and chs[0].endswith("Not assessed –")
     assert '<small>Edition: 2014</small>' in page
 
 

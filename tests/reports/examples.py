@@ -13,34 +13,39 @@ from kcs_assess.domain.scoring import score
 from kcs_assess.reports.plan import PlanReport
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
-QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check-2026.1.yaml")
+QUICK = load_questionnaire(QUESTIONNAIRES / "quick-check-2026.2.yaml", load_frameworks(
+    DEFAULT_FRAMEWORKS_FILE))
 ICSS = load_questionnaire(QUESTIONNAIRES / "icss-core-2026.2.yaml")  # what new assessments get
 FRAMEWORKS = load_frameworks(DEFAULT_FRAMEWORKS_FILE)
 
-# Worked by hand in tests/test_results.py; every other question is answered yes.
-PATTERN = {"QPL1.2": "partly", "QPE1.1": "no", "QPE2.2": "unknown", "QPR1.1": "partly"}
+# Worked by hand in tests/test_results.py; every other question is answered yes (the
+# contingent question QPR3.1 too, so QPR3.2 and QPR3.3 are asked).
+PATTERN = {"QPL1.2": "partly", "QPE2.1": "no", "QPE2.2": "unknown", "QPR1.2": "partly"}
 ANSWERS = {q.id: PATTERN.get(q.id, "yes") for q in QUICK.questions}
 # (standard, score, level, on paper, in practice); on paper and in practice by hand:
-#   policy framework QPL1.1 2, QPL1.2 .5 of 1, QPL2.1 2 -> 4.5/5 = 90; practice QPL2.2 100
-#   people framework QPE1.2 100; practice QPE1.1 0 of 2, QPE2.1 2, QPE2.2 0 of 1 -> 2/5 = 40
-#   procedures framework QPR1.1 1 of 2 = 50; practice 100
+#   policy framework QPL1.1 2, QPL1.2 .5 of 1, QPL2.3 2, QPL2.4 2 -> 6.5/7 = 92.86;
+#     practice QPL2.2 100
+#   people framework QPE1.3, QPE1.4 100; practice QPE1.1 2, QPE2.1 0 of 2, QPE2.2 0 of 1
+#     -> 2/5 = 40
+#   procedures framework QPR1.1, QPR3.2 100; practice QPR1.2 1 of 2, QPR1.3 2, QPR2.1 1,
+#     QPR3.3 2 -> 6/7 = 85.71
 #   accountability 100 and 100
 STANDARD_ROWS = [
-    ["Policy", "91", "Embedded", "90", "100"],
-    ["People", "57", "Developing", "100", "40"],
-    ["Procedures", "83", "Developing", "50", "100"],
+    ["Policy", "93", "Embedded", "92", "100"],
+    ["People", "62", "Developing", "100", "40"],
+    ["Procedures", "90", "Developing", "100", "85"],
     ["Accountability", "100", "Embedded", "100", "100"],
 ]
-# Severity order: critical QPR1.1, high QPE1.1 (weight 2, no), medium QPE2.2 (don't know),
+# Severity order: critical QPR1.2, high QPE2.1 (weight 2, no), medium QPE2.2 (don't know),
 # low QPL1.2 (partly).
-PLAN_ROWS = [("Critical", "QPR1.1", "1 month"), ("High", "QPE1.1", "3 months"),
+PLAN_ROWS = [("Critical", "QPR1.2", "1 month"), ("High", "QPE2.1", "3 months"),
              ("Medium", "QPE2.2", "6 months"), ("Low", "QPL1.2", "12 months")]
 
 MARKUP = '<b>Bold</b> & "quotes" <font color=red>x</font>'
 RLM = "\u200f"
 ORGANISATION = f"Acme {MARKUP}{RLM} Trust"
 LABEL = f"Baseline {MARKUP}"
-NOTES = {"QPL1.2": f"Scope {MARKUP}{RLM} agreed", "QPE1.1": "Two files checked\nthree missing"}
+NOTES = {"QPL1.2": f"Scope {MARKUP}{RLM} agreed", "QPE2.1": "Two sessions held\nthree missed"}
 DATE = datetime.date(2026, 3, 14)
 GENERATED = datetime.date(2026, 3, 20)
 COUNTRY = "ML"

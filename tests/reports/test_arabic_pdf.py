@@ -39,7 +39,7 @@ def seen(logical: str) -> str:
 
 @pytest.fixture(scope="module")
 def arabic_pdf() -> bytes:
-    notes = {**NOTES, "QPL1.1": SHORT_NOTE, "QPL2.1": LONG_NOTE, "QPR1.1": ENGLISH_NOTE}
+    notes = {**NOTES, "QPL1.1": SHORT_NOTE, "QPL2.3": LONG_NOTE, "QPR1.2": ENGLISH_NOTE}
     return build_plan_pdf(plan_report(organisation_name=ORGANISATION, assessment_label=LABEL,
                                       notes=notes), "ar")
 
@@ -101,9 +101,9 @@ def test_tables_run_right_to_left(lines: list[DrawnLine]) -> None:
                                  if line.text == seen(LABEL)) if len(row) == 2)
     assert facts[0].text == seen(LABEL)  # the value, the second column, is the left one
     assert facts[1].x > PAGE_WIDTH / 2
-    row = next(row for row in (row_of(lines, line) for line in lines if "QPR1.1" in line.text)
+    row = next(row for row in (row_of(lines, line) for line in lines if "QPR1.2" in line.text)
                if len(row) == 4)
-    assert "QPR1.1" in row[0].text  # the question is the last column, at the left
+    assert "QPR1.2" in row[0].text  # the question is the last column, at the left
     assert row[-1].x > PAGE_WIDTH * 0.8  # the priority is the first, at the right
 
 

@@ -60,7 +60,7 @@ def test_cover_names_the_organisation_assessment_questionnaire_date_and_language
             for line in cover}
     assert rows["Organisation"] == [ORGANISATION]
     assert rows["Assessment"] == [LABEL]
-    assert rows["Questionnaire"] == ["Safeguarding quick check, version 2026.1"]
+    assert rows["Questionnaire"] == ["Safeguarding quick check, version 2026.2"]
     assert rows["Status"] == ["Submitted"]
     assert rows["Submitted on"] == ["14 March 2026"]
     assert rows["Language"] == ["English"]
@@ -112,13 +112,13 @@ def test_overall_score_and_level_are_the_results_as_on_screen(
         english_lines: list[DrawnLine]) -> None:
     texts = [line.text for line in english_lines]
     at = texts.index("Overall score")
-    # (91.67 + 57.14 + 83.33 + 100) / 4 = 83.04, held at Developing by QPR1.1
-    assert texts[at + 1:at + 3] == ["83", "Developing"]
+    # (93.75 + 62.5 + 90.91 + 100) / 4 = 86.79, held at Developing by QPR1.2
+    assert texts[at + 1:at + 3] == ["86", "Developing"]
     summary = text_of(english_lines[at:at + 12])
     assert ("Minimum requirements not met: 1 is not fully in place. The overall level cannot "
             "rise above “Developing” until it is.") in summary
-    assert ("• QPR1.1 Is there a written procedure for reporting and responding to concerns, "
-            "saying who to tell and how fast? (Partly)") in summary
+    assert ("• QPR1.2 Do children and community members know a safe and confidential way to "
+            "raise concerns about your people? (Partly)") in summary
 
 
 def test_each_standard_shows_score_level_on_paper_and_in_practice(
@@ -134,14 +134,14 @@ def test_each_standard_shows_score_level_on_paper_and_in_practice(
 
 
 def test_held_back_only_where_the_minimum_requirement_lowered_the_level() -> None:
-    # QPE2.1 (critical, weight 2) partly: People (0 + 2 + 1 + 0) / 7 = 43, Developing by its
-    # score alone; Procedures 83 stays held at Developing by QPR1.1.
-    answers = {**ANSWERS, "QPE2.1": "partly"}
+    # QPE1.1 (critical, weight 2) partly: People (1 + 2 + 1 + 0 + 0) / 8 = 50, Developing by
+    # its score alone; Procedures 90 stays held at Developing by QPR1.2.
+    answers = {**ANSWERS, "QPE1.1": "partly"}
     lines = all_lines(read(build_plan_pdf(plan_report(
         result=score(QUICK, answers), answers=answers), "en")))
     table = section(lines, "Standards", "Strengths")
     people = next(line for line in table if line.text == "People")
-    assert [cell.text for cell in row_of(table, people)][:3] == ["People", "42", "Developing"]
+    assert [cell.text for cell in row_of(table, people)][:3] == ["People", "50", "Developing"]
     assert text_of(table).count("held back by a minimum requirement") == 1
     procedures = next(line for line in table if line.text == "Procedures")
     below = next(line for line in table if line.text.startswith("held back"))
@@ -156,14 +156,15 @@ def test_summary_page_puts_the_top_priorities_above_the_chart(
     rows = [[cell.text for cell in row_of(top, line)] for line in top
             if line.text in {"Critical", "High", "Medium", "Low"}]
     assert [row[0] for row in rows] == ["Critical", "High"]  # no medium or low gap
-    assert rows[0][1].startswith("Write a one-page reporting procedure")
-    assert "QPR1.1 · 1 month" in text_of(top) and "QPE1.1 · 3 months" in text_of(top)
+    assert rows[0][1].startswith("Set up or join a safe, confidential complaint")
+    assert "QPR1.2 · 1 month" in text_of(top) and "QPE2.1 · 3 months" in text_of(top)
 
 
 def test_strengths_are_the_criteria_fully_in_place(english_lines: list[DrawnLine]) -> None:
     strengths = section(english_lines, "Strengths", "Improvement plan")
     assert [line.text for line in strengths if line.text.startswith("•")] == [
-        "• Code of conduct (Policy)", "• Safe activities (Procedures)",
+        "• Code of conduct (Policy)", "• Vetting and focal points (People)",
+        "• Safe activities (Procedures)", "• Military and police contingents (Procedures)",
         "• Investigation and records (Accountability)",
         "• Review and learning (Accountability)"]
 
@@ -173,7 +174,7 @@ def test_each_plan_item_carries_the_respondents_note(english_lines: list[DrawnLi
     high = next(line for line in plan if line.text == "High")
     row = [line for line in plan if line.page == high.page and line.x > 350
            and high.y - 120 < line.y <= high.y]
-    assert "(No) Note: Two files checked three missing" in shown(text_of(row))
+    assert "(No) Note: Two sessions held three missed" in shown(text_of(row))
 
 
 def test_chart_has_a_bar_per_standard_with_its_shown_score(
@@ -197,7 +198,7 @@ def test_improvement_plan_lists_one_action_per_gap_in_plan_order(
     severities = [line for line in plan if line.text in {row[0] for row in PLAN_ROWS}]
     rows = [[cell.text for cell in row_of(plan, line)] for line in severities]
     assert [(row[0], row[3].split()[0], row[2]) for row in rows] == PLAN_ROWS
-    assert rows[0][1].startswith("Write a one-page reporting procedure")
+    assert rows[0][1].startswith("Set up or join a safe, confidential complaint")
     assert "(Don't know)" in text_of(plan)
 
 
@@ -218,7 +219,7 @@ def test_appendix_gives_every_question_with_its_answer_and_note(
             "including volunteers, contractors and partners? Answer: Partly Note: "
             f"{NOTES['QPL1.2']}") in appendix
     # A note's own line breaks are kept.
-    assert "Answer: No Note: Two files checked three missing" in appendix
+    assert "Answer: No Note: Two sessions held three missed" in appendix
 
 
 def test_every_page_says_page_x_of_the_page_count(english_plan: PdfReader,
@@ -234,7 +235,7 @@ def test_metadata_gives_title_author_subject_and_language(english_plan: PdfReade
     # The label is isolated: whatever direction controls it holds stay inside it.
     assert metadata.title == f"Results and improvement plan: \u2068{LABEL}\u2069"
     assert metadata.author == ORGANISATION
-    assert metadata.subject == "Safeguarding quick check, version 2026.1"
+    assert metadata.subject == "Safeguarding quick check, version 2026.2"
     assert english_plan.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -255,8 +256,8 @@ def test_headings_are_set_in_the_bold_face(english_lines: list[DrawnLine]) -> No
 
 
 def test_a_draft_is_provisional_and_its_minimum_requirements_not_known_yet() -> None:
-    answers = {key: value for key, value in ANSWERS.items() if key != "QAC1.1"}
-    answers["QPR1.1"] = "yes"  # so no answered minimum requirement fails
+    answers = {key: value for key, value in ANSWERS.items() if key != "QPR1.3"}
+    answers["QPR1.2"] = "yes"  # so no answered minimum requirement fails
     reader = read(build_plan_pdf(plan_report(
         result=score(QUICK, answers), answers=answers, submitted=False, date=GENERATED), "en"))
     lines = all_lines(reader)
@@ -265,8 +266,8 @@ def test_a_draft_is_provisional_and_its_minimum_requirements_not_known_yet() -> 
             "questions only.") in text
     assert "Minimum requirements: not known yet, some are still unanswered." in text
     assert "Draft as of 20 March 2026" in text
-    assert "QAC1.1 Are allegations investigated promptly by trained people who are " \
-           "independent of those involved? Answer: Not answered" in text
+    assert "QPR1.3 Are people who have been harmed referred to medical, psychosocial and " \
+           "legal help without waiting for an investigation? Answer: Not answered" in text
 
 
 def test_a_draft_with_nothing_answered_offers_no_good_news() -> None:
@@ -348,8 +349,13 @@ def test_the_levels_are_explained_under_the_standards(english_lines: list[DrawnL
     levels = section(english_lines, "What the levels mean", "Improvement plan")
     rows = [[cell.text for cell in row_of(levels, line)] for line in levels
             if line.text in {"Level", "Not in place", "Developing", "Established", "Embedded"}]
-    assert rows == [["Level", "Score"], ["Not in place", "0 to 39"], ["Developing", "40 to 69"],
-                    ["Established", "70 to 89"], ["Embedded", "90 to 100"]]
+    assert rows[0] == ["Level", "Score", "What it means"]
+    assert [row[:2] for row in rows[1:]] == [
+        ["Not in place", "0 to 39"], ["Developing", "40 to 69"], ["Established", "70 to 89"],
+        ["Embedded", "90 to 100"]]
+    # The quick check 2026.2 says what each level means; the descriptions wrap in their cells.
+    assert all(level.description and level.description in text_of(levels)
+               for level in QUICK.levels)
     assert ("A standard with a minimum requirement that is not fully in place stays at "
             "“Developing” at most, whatever its score") in text_of(levels)
 
@@ -383,7 +389,7 @@ def test_what_this_means_for_other_standards_as_on_screen(
     rows = [[cell.text for cell in row_of(un, line)] for line in un
             if re.match(r"\d ", line.text)]
     assert [(row[0].split()[0], row[1], row[2]) for row in rows] == [
-        ("1", "Met", "QPL1.1, QPL2.1"), ("2", "Partly met", "QPL1.2"),
-        ("3", "Not met", "QPE1.1"), ("4", "Met", "QPE2.1"),
+        ("1", "Met", "QPL1.1, QPL2.3, QPL2.4"), ("2", "Partly met", "QPL1.2"),
+        ("3", "Met", "QPE1.1"), ("4", "Not met", "QPE2.1"),
         ("5", "Not met", "QPR1.1, QPR1.2"), ("6", "Met", "QPR1.3"), ("7", "Met", "QAC1.1"),
         ("8", "Not assessed", "–")]
