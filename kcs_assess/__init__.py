@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import configure
 from .domain.catalogue import load_catalogue
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, compress, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True)
     hygiene.init_app(app)  # before the CSRF check, which would blame the form's age
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     with app.app_context():
@@ -116,6 +117,7 @@ def register_template_helpers(app: Flask) -> None:
     for path in sorted(static.glob("*")):
         digest.update(path.read_bytes())
     version = digest.hexdigest()[:10]
+    app.extensions["kcs_static_version"] = version
     app.jinja_env.globals.update(helpers.template_globals(version))
     app.jinja_env.filters.update(helpers.template_filters())
     app.jinja_env.trim_blocks = True
@@ -136,7 +138,18 @@ def register_security_headers(app: Flask) -> None:
         if app.config["HSTS_SECONDS"]:
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={int(app.config['HSTS_SECONDS'])}")
-        if request.endpoint != "static" and current_user.is_authenticated:
+        if request.endpoint == "static":
+            # Read the (small) file into the response, so that it is compressed like a page:
+            # compressing a streamed file would leave the file open.
+            response.direct_passthrough = False
+            response.make_sequence()
+            # Pages link the static files with their content's digest (?v=): a changed file
+            # gets a new address, so a browser may keep what it has for a year.
+            if request.args.get("v") == app.extensions["kcs_static_version"]:
+                response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            else:
+                response.headers["Cache-Control"] = "no-cache"
+        elif current_user.is_authenticated:
             # Answers describe an organisation's weaknesses: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"
         return response

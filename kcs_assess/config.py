@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_TRANSLATION_DIRECTORIES": str(PACKAGE_DIR.parent / "translations"),
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",
+                           "application/javascript", "application/json", "image/svg+xml",
+                           "text/csv"],
     # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     "TRUSTED_PROXIES": 0,
     # Strict-Transport-Security max-age; None: a year when cookies are Secure, else off.

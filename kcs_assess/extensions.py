@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and attached to the app in the factory."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -18,3 +19,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# HTML, CSS, JavaScript, JSON and SVG compressed for slow connections (the settings' default).
+compress = Compress()
