@@ -77,8 +77,9 @@ def weigh(client, path: str) -> dict[str, int]:
 
 
 def main() -> int:
-    from kcs_assess import create_app
     from flask_migrate import upgrade
+
+    from kcs_assess import create_app
     from kcs_assess.services.questionnaires import catalogue
 
     scratch = Path(tempfile.mkdtemp(prefix="kcs-weigh-"))

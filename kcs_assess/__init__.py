@@ -11,9 +11,10 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from .config import configure
+from .config import configure, questionnaire_sources
 from .domain.catalogue import load_catalogue
 from .extensions import babel, compress, csrf, db, login_manager, migrate
+from .paths import shipped
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -25,10 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
                                 x_port=hops, x_prefix=hops)
-    app.extensions["kcs_catalogue"] = load_catalogue(
-        [Path(p) for p in str(app.config["QUESTIONNAIRE_DIR"]).split(":") if p],
-        Path(app.config["FRAMEWORKS_FILE"]),
-    )
+    app.extensions["kcs_catalogue"] = load_catalogue(*questionnaire_sources(app.config))
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -46,11 +44,11 @@ class DatabaseId(IntegerConverter):
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the tables must be known to Flask-Migrate)
     from .services import passwords, transaction
-    from .web import hygiene
+    from .web import hygiene, operations
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True)
+    operations.init_app(app)  # first: every later hook and error page has the request id
+    migrate.init_app(app, db, directory=str(shipped("migrations")), render_as_batch=True)
     hygiene.init_app(app)  # before the CSRF check, which would blame the form's age
     csrf.init_app(app)
     compress.init_app(app)

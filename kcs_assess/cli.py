@@ -6,9 +6,10 @@ import contextlib
 from pathlib import Path
 
 import click
-from flask.cli import ScriptInfo, with_appcontext
+from flask import Flask
+from flask.cli import NoAppException, ScriptInfo, with_appcontext
 
-from .config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR
+from .config import ConfigurationError, environment_sources, questionnaire_sources
 from .domain.catalogue import load_catalogue
 from .domain.loader import Problem, QuestionnaireError
 from .i18n import LANGUAGES, TRANSLATIONS_DIR
@@ -23,18 +24,26 @@ def questionnaires() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: the shipped ones) and the frameworks file their
-    maps_to names; print file:line: message."""
-    targets = list(paths) or [DEFAULT_QUESTIONNAIRE_DIR]
+    """Check questionnaire files (default: the configured folder, KCS_QUESTIONNAIRE_DIR, else
+    the shipped one) and the frameworks file their maps_to names; print file:line: message."""
     try:
-        catalogue = load_catalogue(targets, DEFAULT_FRAMEWORKS_FILE)
+        app = _load_app(ctx)
+    except QuestionnaireError as exc:
+        if not paths:  # the configured folder itself is what failed: that is the report
+            _fail(exc.problems)
+        app = None
+    folders, frameworks = (questionnaire_sources(app.config) if app is not None
+                           else environment_sources())
+    targets = list(paths) or folders
+    try:
+        catalogue = load_catalogue(targets, frameworks)
     except QuestionnaireError as exc:
         _fail(exc.problems)
-    problems = _changed_versions(ctx, catalogue)
+    problems = _changed_versions(app, catalogue) if app is not None else []
     if problems:
         _fail(problems)
     items = sum(len(f.items) for f in catalogue.frameworks.frameworks)
-    click.echo(f"{DEFAULT_FRAMEWORKS_FILE}: ok ({len(catalogue.frameworks.frameworks)} "
+    click.echo(f"{frameworks}: ok ({len(catalogue.frameworks.frameworks)} "
                f"frameworks, {items} items)")
     for questionnaire in catalogue.questionnaires:
         click.echo(f"{catalogue.files[(questionnaire.id, questionnaire.version)]}: ok "
@@ -42,18 +51,22 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                    f"{len(questionnaire.questions)} questions)")
 
 
-def _changed_versions(ctx: click.Context, catalogue: object) -> list[Problem]:
+def _load_app(ctx: click.Context) -> Flask | None:
+    """The app --app names (its configuration and database), or None where none is given or
+    it cannot start for another reason than a questionnaire (which the caller reports)."""
+    try:
+        return ctx.ensure_object(ScriptInfo).load_app()
+    except (NoAppException, ConfigurationError):
+        return None
+
+
+def _changed_versions(app: Flask, catalogue: object) -> list[Problem]:
     """Compare with the snapshots in the database, where there is one to read."""
     from sqlalchemy import inspect
 
     from .extensions import db
     from .services.questionnaires import changed_versions
 
-    info = ctx.ensure_object(ScriptInfo)
-    try:
-        app = info.load_app()
-    except QuestionnaireError as exc:
-        return exc.problems
     with app.app_context():
         if not inspect(db.engine).has_table("questionnaire_version"):
             return []

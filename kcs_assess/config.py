@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_QUESTIONNAIRE_DIR = PACKAGE_DIR.parent / "questionnaires"
+from .paths import shipped
+
+DEFAULT_QUESTIONNAIRE_DIR = shipped("questionnaires")
 # In a folder of its own, so that it is not read as a questionnaire.
 DEFAULT_FRAMEWORKS_FILE = DEFAULT_QUESTIONNAIRE_DIR / "frameworks" / "frameworks.yaml"
 
@@ -31,7 +33,6 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire step must not expire while being read
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_TRANSLATION_DIRECTORIES": str(PACKAGE_DIR.parent / "translations"),
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",
@@ -42,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     # Strict-Transport-Security max-age; None: a year when cookies are Secure, else off.
     "HSTS_SECONDS": None,
     "SESSION_IDLE_DAYS": 14,
+    # Logs on standard error: json (one object per line) or text; None: json in production.
+    "LOG_FORMAT": None,
+    "LOG_LEVEL": "INFO",
+    "LOG_REQUESTS": None,  # a line per request; None: in production only
     # Mail: without MAIL_HOST, messages go to the log and to instance/mail/ (MAIL_FOLDER).
     "MAIL_HOST": None,
     "MAIL_PORT": 587,
@@ -65,19 +70,40 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def questionnaire_sources(config: Mapping[str, Any]) -> tuple[list[Path], Path]:
+    """Return the configured questionnaire folders (QUESTIONNAIRE_DIR, colon-separated) and
+    frameworks file."""
+    folders = [Path(p) for p in str(config["QUESTIONNAIRE_DIR"]).split(":") if p]
+    return folders, Path(config["FRAMEWORKS_FILE"])
+
+
+def environment_sources() -> tuple[list[Path], Path]:
+    """The questionnaire sources that KCS_ environment variables configure, without an app."""
+    return questionnaire_sources({
+        "QUESTIONNAIRE_DIR": os.environ.get("KCS_QUESTIONNAIRE_DIR")
+        or DEFAULTS["QUESTIONNAIRE_DIR"],
+        "FRAMEWORKS_FILE": os.environ.get("KCS_FRAMEWORKS_FILE") or DEFAULTS["FRAMEWORKS_FILE"],
+    })
+
+
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Fill app.config and refuse an unsafe production set-up."""
     app.config.update(DEFAULTS)
     explicit = {key for key in os.environ if key.startswith("KCS_")}
     app.config.from_prefixed_env("KCS")
-    if "SQLALCHEMY_DATABASE_URI" not in app.config:
-        url = os.environ.get("KCS_DATABASE_URL") or os.environ.get("DATABASE_URL")
-        app.config["SQLALCHEMY_DATABASE_URI"] = (
-            _normalise_database_url(url) if url else _sqlite_url(app)
-        )
     if overrides:
         app.config.update(overrides)
     production = app.config["ENV"] == "production"
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:
+        url = os.environ.get("KCS_DATABASE_URL") or os.environ.get("DATABASE_URL")
+        if not url and production:
+            # A missing setting must not quietly migrate and serve a new, empty SQLite file.
+            raise ConfigurationError(
+                "KCS_DATABASE_URL (or DATABASE_URL) must be set in production, e.g. "
+                "postgresql://user@host/kcs_assess")
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            _normalise_database_url(url) if url else _sqlite_url(app)
+        )
     if not app.config.get("SECRET_KEY"):
         if production:
             raise ConfigurationError(
@@ -92,6 +118,10 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
             if key not in given:
                 app.config[key] = True
+    if app.config["LOG_FORMAT"] is None:
+        app.config["LOG_FORMAT"] = "json" if production else "text"
+    if app.config["LOG_REQUESTS"] is None:
+        app.config["LOG_REQUESTS"] = production
     if app.config["HSTS_SECONDS"] is None:
         app.config["HSTS_SECONDS"] = 31536000 if app.config.get("SESSION_COOKIE_SECURE") else 0
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from functools import cache, lru_cache
-from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
@@ -15,8 +14,9 @@ from .domain.frameworks import framework_context
 from .domain.questionnaire import message_context
 from .domain.scoring import shown_score
 from .labels import NOT_ASSESSED
+from .paths import shipped
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS_DIR = shipped("translations")
 DOMAIN = "messages"
 
 # The shipped languages, each in its own name.
@@ -90,6 +90,11 @@ class Translator:
 
     def gettext(self, message: str, **values: object) -> str:
         text = self.catalog.gettext(message)
+        return text % values if values else text
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        """gettext for a word that other languages say in two ways (a verb, a noun...)."""
+        text = self.catalog.pgettext(context, message)
         return text % values if values else text
 
     def ngettext(self, singular: str, plural: str, num: int, **values: object) -> str:

@@ -28,7 +28,7 @@ SEVERITIES = {
 STEP_STATUSES = {
     "not_started": N_("Not started"),
     "in_progress": N_("In progress"),
-    "done": N_("Done"),
+    "done": N_("Completed"),  # a part of the questionnaire; an action's "Done" is below
 }
 ASSESSMENT_STATUSES = {"draft": N_("Draft"), "submitted": N_("Submitted")}
 TIERS = {"framework": N_("On paper"), "practice": N_("In practice")}

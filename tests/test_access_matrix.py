@@ -45,6 +45,7 @@ SIGNED_IN = (SIGN_IN, OK, OK, OK, OK, OK)
 ANYONE = (OK,) * 6
 MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("static", "GET"): ANYONE,
+    ("operations.health", "GET"): ANYONE,
     ("assess.index", "GET"): ANYONE,  # the front page for visitors
     ("assess.new", "GET"): (SIGN_IN, OK, FORBIDDEN, FORBIDDEN, OK, OK),
     ("assess.new", "POST"): (SIGN_IN, OK, FORBIDDEN, FORBIDDEN, OK, OK),

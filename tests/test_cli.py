@@ -149,3 +149,21 @@ def test_starting_on_a_file_changed_under_its_version_is_refused_clearly(
     for instance in (app, changed):
         with instance.app_context():
             db.engine.dispose()
+
+
+def test_without_paths_the_configured_folder_is_validated(questionnaire_copy: Path,
+                                                         tmp_path: Path):
+    flask = Path(sys.executable).with_name("flask")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    environment = {**os.environ, "KCS_QUESTIONNAIRE_DIR": str(questionnaire_copy.parent),
+                   "KCS_DATABASE_URL": "sqlite://"}
+    for app in (["--app", "kcs_assess"], []):  # with the app's settings, and without an app
+        completed = subprocess.run([str(flask), *app, "questionnaires", "validate"],
+                                   capture_output=True, text=True, timeout=60, cwd=elsewhere,
+                                   env=environment)
+        assert completed.returncode == 0, completed.stderr
+        listed = [line for line in completed.stdout.splitlines() if ".yaml: ok (" in line
+                  and "frameworks" not in line]
+        assert listed == [f"{questionnaire_copy}: ok (quick-check {QUICK.version}, "
+                          f"{len(QUICK.questions)} questions)"]

@@ -80,7 +80,7 @@ class _Builder:
         comparison = self.data.comparison
         rows: list[list] = [[text(name, HEADER_CELL) for name in (
             t.gettext("Standard"), t.gettext("Earlier"), t.gettext("Later"),
-            t.gettext("Change"))]]
+            t.pgettext("difference between rounds", "Change"))]]
         rows.append(self.row(t.gettext("Overall"), comparison.overall,
                              comparison.after.questionnaire.id))
         for change in comparison.standards:
@@ -139,8 +139,8 @@ class _Builder:
                                         "the questions are not listed."), SMALL))
             return story
         rows: list[list] = [[text(name, HEADER_CELL) for name in (
-            t.gettext("Change"), t.gettext("Question"), t.gettext("Earlier"),
-            t.gettext("Later"))]]
+            t.pgettext("difference between rounds", "Change"), t.gettext("Question"),
+            t.gettext("Earlier"), t.gettext("Later"))]]
         for change in comparison.questions:
             if change.kind == "unchanged":
                 continue

@@ -72,7 +72,11 @@ class FontSet:
 
 
 def cache_dir() -> Path | None:
-    """Return the per-user folder of generated fonts ($XDG_CACHE_HOME or ~/.cache), if any."""
+    """Return the folder of generated fonts, if any: $KCS_FONT_CACHE_DIR (set empty: none,
+    the fonts are made in memory by each process), else $XDG_CACHE_HOME or ~/.cache."""
+    configured = os.environ.get("KCS_FONT_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME")
     try:
         root = Path(base) if base else Path.home() / ".cache"

@@ -216,7 +216,7 @@ def test_whole_journey_survives_a_restart(server: LiveServer, new_context: Any,
     expect(page).to_have_url(f"{base}/assessments/{assessment_id}")
     policy_task = page.locator("ol.tasks li").filter(
         has=page.get_by_role("link", name=policy_title, exact=True))
-    expect(policy_task.locator(".tag")).to_have_text("Done")
+    expect(policy_task.locator(".tag")).to_have_text("Completed")
     policy_questions = QUESTIONNAIRE.standards[0].questions
     expect(policy_task.locator(".count")).to_have_text(
         f"{len(policy_questions)} of {len(policy_questions)} answered")

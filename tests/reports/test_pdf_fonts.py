@@ -25,8 +25,21 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("KCS_FONT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     return tmp_path / "kcs-assess" / "fonts"
+
+
+def test_an_operator_chooses_the_font_cache_folder(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.setenv("KCS_FONT_CACHE_DIR", str(tmp_path / "fonts-here"))
+    monkeypatch.setattr(fonts_module, "make_instance", lambda *args: b"instance")
+    made = static_font(ARABIC, "Regular")
+    assert isinstance(made, Path) and made.parent == tmp_path / "fonts-here"
+    assert not (tmp_path / "home-cache").exists()
+    monkeypatch.setenv("KCS_FONT_CACHE_DIR", "")  # set empty: no folder, made in memory
+    assert isinstance(static_font(LATIN, "Regular"), io.BytesIO)
 
 
 def test_a_bold_instance_is_made_offline_and_kept_in_the_user_cache(
@@ -61,6 +74,7 @@ def test_without_a_writable_cache_the_instance_lives_in_memory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
+    monkeypatch.delenv("KCS_FONT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     monkeypatch.setattr(fonts_module, "make_instance", lambda *args: b"instance")
     made = static_font(ARABIC, "Regular")
