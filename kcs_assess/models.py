@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -384,3 +385,17 @@ class Grant(db.Model):
 
     def live(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+
+class OrganisationLogo(db.Model):
+    """An organisation's logo for its PDFs: a PNG re-encoded from the upload (reports/logo.py).
+    A table of its own, so that loading an organisation never loads the picture."""
+
+    __tablename__ = "organisation_logo"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of png: the picture's address
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

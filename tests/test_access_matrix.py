@@ -107,6 +107,9 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("teams.renew_invitation", "POST"): ORGANISATION_ADMINS,
     ("teams.revoke_invitation", "POST"): ORGANISATION_ADMINS,
     ("teams.audit_log", "GET"): ORGANISATION_ADMINS,
+    ("teams.upload_logo", "POST"): ORGANISATION_ADMINS,
+    ("teams.remove_logo", "POST"): ORGANISATION_ADMINS,
+    ("teams.logo", "GET"): ORGANISATION_ADMINS,
     ("teams.new", "GET"): SIGNED_IN,
     ("teams.new", "POST"): SIGNED_IN,
     ("teams.switch", "POST"): MEMBERS_ONLY,
@@ -157,6 +160,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """Two organisations, three members of one in each role and an adviser with a grant;
     a draft and a submitted round with its actions."""
     from test_advisers import grant_access
+    from test_logo import picture
+    from test_logo import upload as upload_logo
     from test_wizard import QUICK, answer_all
 
     database = tmp_path_factory.mktemp("matrix") / "world.sqlite3"
@@ -175,6 +180,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     register(outsider, email="outsider@example.org", organisation_name="Other Hands")
     post(admin, f"/organisations/{current_organisation_id(admin)}/invitations",
          {"email": "pending@example.org", "role": "viewer", "locale": "en"})
+    assert upload_logo(admin, current_organisation_id(admin), picture()).status_code == 302
     with app.app_context():
         organisation = db.session.execute(select(Membership.organisation_id).join(User).where(
             User.email == "focal.point@example.org")).scalar_one()

@@ -10,7 +10,7 @@ from ..domain.scoring import score
 from ..models import Assessment
 from ..reports.blank import build_blank_pdf
 from ..reports.plan import PlanReport, build_plan_pdf
-from . import assessments
+from . import assessments, logos
 from .questionnaires import catalogue
 
 
@@ -37,6 +37,7 @@ def plan_pdf(assessment: Assessment, locale: str, today: datetime.date,
         readiness=informative(crosswalk(result, recorded.answers,
                                         catalogue().frameworks)),
         answers_shown=answers_shown,
+        logo=logos.png(assessment.organisation_id),
     )
     return build_plan_pdf(report, locale)
 

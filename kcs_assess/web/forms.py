@@ -8,6 +8,7 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -183,6 +184,10 @@ class InviteForm(FlaskForm):
     role = RadioField(_l("Role"), choices=role_choices, default="editor",
                       validators=[DataRequired(_l("Choose a role."))])
     locale = SelectField(_l("Language of the invitation"), choices=language_choices)
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(_l("Logo file"), validators=[FileRequired(_l("Choose a PNG or JPEG file."))])
 
 
 class RoleForm(FlaskForm):

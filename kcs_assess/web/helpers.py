@@ -292,6 +292,8 @@ def audit_text(event: Any) -> str:
         "email_changed": lambda: t.gettext("Changed the email address"),
         "organisation_created": lambda: t.gettext("Created the organisation"),
         "organisation_updated": lambda: t.gettext("Changed the organisation's details"),
+        "logo_changed": lambda: t.gettext("Changed the logo"),
+        "logo_removed": lambda: t.gettext("Removed the logo"),
         "member_role_changed": lambda: t.gettext(
             "Changed the role of %(member)s from %(old)s to %(new)s",
             member=d.get("member", ""), old=role(d.get("old")), new=role(d.get("new"))),

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..labels import ROLES
 from ..models import Organisation, utcnow
-from ..services import access, accounts, advisers, audit, mail, sessions, teams, transaction
+from ..reports.logo import KEPT_SIDE, MAX_BYTES, LogoRefused
+from ..services import (
+    access,
+    accounts,
+    advisers,
+    audit,
+    logos,
+    mail,
+    sessions,
+    teams,
+    transaction,
+)
 from .auth import begin_browser_session, safe_next, user_agent
 from .forms import (
     AcceptInvitationForm,
     AdviserInviteForm,
     InviteForm,
+    LogoForm,
     OrganisationForm,
     RoleForm,
     SwitchOrganisationForm,
@@ -47,7 +69,9 @@ def organisation_page(organisation: Organisation, status: int = 200, **forms):
         adviser_invitations=teams.pending(organisation, "adviser") if manage else [],
         grants=advisers.grants(organisation) if manage else [],
         details_form=details, invite_form=invite, adviser_form=adviser_form,
-        role_form=RoleForm(), now=utcnow(), ROLES=ROLES,
+        logo=logos.current(organisation.id) if manage else None,
+        logo_form=forms.get("logo_form") or LogoForm(), logo_kb=MAX_BYTES // 1024,
+        logo_side=KEPT_SIDE, role_form=RoleForm(), now=utcnow(), ROLES=ROLES,
     ), status
 
 
@@ -64,6 +88,61 @@ def update_details(organisation_id: int):
                              country=form.country.data)
     flash(_("The organisation's details are saved."), "success")
     return redirect(url_for("teams.show", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<id:organisation_id>/logo", methods=["POST"])
+@login_required
+def upload_logo(organisation_id: int):
+    organisation = access.load_organisation(current_user, organisation_id, "manage")
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            picture = logos.prepare(form.logo.data.read(MAX_BYTES + 1))
+        except LogoRefused as refused:
+            form.logo.errors = [_logo_refusal(refused.reason)]
+        else:
+            with transaction.write():
+                logos.replace(current_user, organisation, picture)
+            flash(_("The logo is saved. It appears on the cover of the plan's PDF."),
+                  "success")
+            return redirect(url_for("teams.show", organisation_id=organisation.id,
+                                    _anchor="logo"))
+    return organisation_page(organisation, 422, logo_form=form)
+
+
+def _logo_refusal(reason: str) -> str:
+    return {
+        "empty": lambda: _("The file is empty."),
+        "too_large": lambda: _("The file is larger than %(kb)d KB. Save the logo smaller "
+                               "(%(side)d pixels wide is plenty) and try again.",
+                               kb=MAX_BYTES // 1024, side=KEPT_SIDE),
+        "not_png_or_jpeg": lambda: _("The file is not a PNG or JPEG picture."),
+        "too_many_pixels": lambda: _("The picture has too many pixels. Save it smaller "
+                                     "(%(side)d pixels wide is plenty) and try again.",
+                                     side=KEPT_SIDE),
+        "damaged": lambda: _("The picture could not be read; the file may be damaged."),
+    }[reason]()
+
+
+@bp.route("/organisations/<id:organisation_id>/logo/remove", methods=["POST"])
+@login_required
+def remove_logo(organisation_id: int):
+    organisation = access.load_organisation(current_user, organisation_id, "manage")
+    with transaction.write():
+        removed = logos.remove(current_user, organisation)
+    if removed:
+        flash(_("The logo is removed."), "success")
+    return redirect(url_for("teams.show", organisation_id=organisation.id, _anchor="logo"))
+
+
+@bp.route("/organisations/<id:organisation_id>/logo.png")
+@login_required
+def logo(organisation_id: int):
+    organisation = access.load_organisation(current_user, organisation_id, "manage")
+    found = logos.current(organisation.id)
+    if found is None:
+        abort(404)
+    return Response(found.png, mimetype="image/png")
 
 
 @bp.route("/organisations/<id:organisation_id>/members/<id:membership_id>/role",
