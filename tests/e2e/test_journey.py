@@ -232,7 +232,6 @@ def test_whole_journey_survives_a_restart(server: LiveServer, new_context: Any,
         if standard_id == "procedures" and javascript:
             check_follow_ups_toggle(page)
             answer_visible(page, given)
-            page.screenshot(path="/tmp/e2e-procedures.png", full_page=True)
         save_step(page, given, standard_id)
 
     # Every question was asked except those the pattern keeps hidden.
@@ -269,8 +268,6 @@ def test_whole_journey_survives_a_restart(server: LiveServer, new_context: Any,
     expect(page.locator("#find-out li")).to_have_count(2)
     expect(page.locator("#find-out li").first).to_contain_text("PE1.4")
     expect(page.locator("#find-out li").last).to_contain_text("PR1.3")
-    if javascript:
-        page.screenshot(path="/tmp/e2e-results.png", full_page=True)
 
 
 def test_another_organisation_gets_not_found(live_server: str, new_context: Any) -> None:
