@@ -42,5 +42,7 @@ def post_fork(server, worker):
     from kcs_assess.extensions import db
 
     app = server.app.wsgi()
+    if getattr(app, "extensions", {}).get("sqlalchemy") is not db:
+        return  # another app served with this file (gunicorn reads ./gunicorn.conf.py itself)
     with app.app_context():
         db.engine.dispose(close=False)
