@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -398,4 +399,86 @@ class OrganisationLogo(db.Model):
     )
     png: Mapped[bytes] = mapped_column(LargeBinary)
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of png: the picture's address
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+WORKSHOP_CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"  # nothing read two ways (0/O, 1/I/L, 5/S...)
+WORKSHOP_CODE_LENGTH = 6
+
+
+class Workshop(db.Model):
+    """A trainer's session in which a room of anonymous participants answers a questionnaire.
+
+    Open until `closed_at` (the trainer closed it) or `closes_at` (its time ran out), whichever
+    comes first: closing sets `closed_at` only before `closes_at`. Once purged (`purged_at`),
+    its participants and their answers are gone and `tally` keeps the room's counts.
+    """
+
+    __tablename__ = "workshop"
+    __table_args__ = (CheckConstraint("min_answers >= 3", name="ck_workshop_min_answers"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    code: Mapped[str] = mapped_column(String(WORKSHOP_CODE_LENGTH), unique=True)
+    languages: Mapped[str] = mapped_column(String(40))  # locales offered, e.g. "en,fr,ar"
+    group_question: Mapped[str | None] = mapped_column(String(200))
+    group_options: Mapped[list[str] | None] = mapped_column(JSON)
+    min_answers: Mapped[int] = mapped_column(Integer, default=5)
+    locale: Mapped[str] = mapped_column(String(10))  # the trainer's, for the PDF by default
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The room's counts kept at purge: {"joined": n, "answered": n, "finished": n,
+    # "counts": {question: {answer: n}}, "groups": {option: {question: {answer: n}}}}.
+    tally: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    trainer: Mapped[User] = relationship()
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    def ended_at(self) -> datetime:
+        return self.closed_at or self.closes_at
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and now < self.closes_at
+
+
+class Participant(db.Model):
+    """Someone in the room, known only by the token in their browser's cookie.
+
+    No name, email address, IP address or free text: a workshop collects answers only.
+    """
+
+    __tablename__ = "participant"
+    # The room's grouped count reads a workshop's participants by group.
+    __table_args__ = (Index("ix_participant_workshop_group", "workshop_id", "group_option"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(10))
+    group_option: Mapped[str | None] = mapped_column(String(80))  # one of the workshop's
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ParticipantAnswer(db.Model):
+    """One participant's answer to one question: a table of its own, so that saves lock
+    nothing shared (an assessment's Answer locks its assessment)."""
+
+    __tablename__ = "participant_answer"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(12))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,7 +13,8 @@ from kcs_assess.extensions import db
 
 TABLES = {"user_account", "organisation", "membership", "questionnaire_version",
           "assessment", "answer", "invitation", "pending_registration", "user_token",
-          "user_session", "audit_event", "action", "action_comment", "adviser_grant"}
+          "user_session", "audit_event", "action", "action_comment", "adviser_grant",
+          "organisation_logo", "workshop", "participant", "participant_answer"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
