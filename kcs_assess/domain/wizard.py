@@ -1,4 +1,5 @@
-"""Wizard step posts: read them strictly, and merge them with colleagues' newer saves."""
+"""Wizard steps: read posts strictly, merge them with colleagues' newer saves, and say where
+the wizard goes next, over any answer sheet (an assessment, a workshop participant's)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .questionnaire import Questionnaire, Standard
+from .scoring import visible_questions
 
 NOTE_MAX_LENGTH = 2000
 ANSWER_FIELD = "answer-"
@@ -176,3 +179,87 @@ def parse_step(questionnaire: Questionnaire, standard: Standard,
         question_id: Base(int(match[1]), match[2] or None, match[3] or "")
         for question_id, value in bases.items() if (match := BASE.match(value))
     })
+
+
+class Sheet(Protocol):
+    """An answer sheet that the wizard's steps fill in, one standard per step.
+
+    An assessment's (shared by colleagues, so a save may report conflicts) and a workshop
+    participant's (one person's, never in conflict) are two; the steps' validation
+    (parse_step), show_if and the way from step to step (`save_and_route`) serve both.
+    """
+
+    def answers(self) -> Mapping[str, str]:
+        """Return the answers recorded so far, by question id."""
+        ...
+
+    def save(self, standard: Standard, step: StepInput) -> tuple[Conflict, ...]:
+        """Store what a step post changed; return the questions changed meanwhile by others."""
+        ...
+
+
+GO = ("next", "back", "later")  # the buttons of a step: save and continue, back, come back later
+
+
+@dataclass(frozen=True)
+class Next:
+    """Where the wizard goes once a step is saved.
+
+    `place` is "step" (`standard_id`), "start" (back from the first step), "end" (on from the
+    last step) or "later" (save and come back later). Going on to the same step means that
+    the answers brought up follow-up questions on it (`follow_ups`, not answered yet).
+    """
+
+    place: str
+    standard_id: str | None = None
+    follow_ups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Routed:
+    conflicts: tuple[Conflict, ...]
+    next: Next | None  # None when there are conflicts: the step is shown again
+
+
+def next_place(questionnaire: Questionnaire, standard: Standard, go: str,
+               before: Mapping[str, str], after: Mapping[str, str]) -> Next:
+    """Return where a step saved with a button (`go`) leads, given the answers before and
+    after the save.
+
+    Answers on a step may bring up follow-up questions on the same step: without
+    JavaScript, the step is shown again rather than leaving them behind unseen.
+    """
+    index = questionnaire.standards.index(standard)
+    if go == "later":
+        return Next("later")
+    if go == "back":
+        if index == 0:
+            return Next("start")
+        return Next("step", questionnaire.standards[index - 1].id)
+    was_shown = {q.id for q in visible_questions(questionnaire, before)}
+    appeared = tuple(q.id for q in visible_questions(questionnaire, after)
+                     if q.standard_id == standard.id and q.id not in was_shown
+                     and q.id not in after)
+    if appeared:
+        return Next("step", standard.id, appeared)
+    if index + 1 < len(questionnaire.standards):
+        return Next("step", questionnaire.standards[index + 1].id)
+    return Next("end")
+
+
+def save_and_route(sheet: Sheet, questionnaire: Questionnaire, standard: Standard,
+                   step: StepInput, go: str) -> Routed:
+    """Save a validated step post on a sheet and work out where the wizard goes next."""
+    # Only "next" needs to know which follow-up questions the save revealed.
+    before = sheet.answers() if go == "next" else {}
+    conflicts = sheet.save(standard, step)
+    if conflicts:
+        return Routed(conflicts, None)
+    after = sheet.answers() if go == "next" else {}
+    return Routed((), next_place(questionnaire, standard, go, before, after))
+
+
+def hidden_answers(questionnaire: Questionnaire, answers: Mapping[str, str]) -> set[str]:
+    """Return the answered questions that the other answers no longer show (show_if)."""
+    shown = {q.id for q in visible_questions(questionnaire, answers)}
+    return {question_id for question_id in answers if question_id not in shown}
