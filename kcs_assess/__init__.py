@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         results,
         rounds,
         teams,
+        workshops,
     )
 
     app.register_blueprint(auth.bp)
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(advisers.bp)
+    app.register_blueprint(workshops.bp)
     errors.register(app)
     limits.init_app(app)
 
@@ -148,15 +150,19 @@ def register_security_headers(app: Flask) -> None:
             else:
                 response.headers["Cache-Control"] = "no-cache"
         elif current_user.is_authenticated:
-            # Answers describe an organisation's weaknesses: keep them out of shared caches.
-            response.headers["Cache-Control"] = "no-store"
+            # Answers describe an organisation's weaknesses: keep them out of shared caches
+            # (a view may say otherwise: a workshop room's JSON is revalidated by its ETag).
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
 def select_locale() -> str:
-    """The user's saved choice, else this browser's choice, else Accept-Language, else English."""
+    """The language a page is about (a workshop participant's), else the user's saved choice,
+    else this browser's choice, else Accept-Language, else English."""
     from .i18n import LANGUAGES
 
+    if g.get("page_locale") in LANGUAGES:
+        return g.page_locale
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = session.get("locale")

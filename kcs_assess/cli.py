@@ -96,6 +96,31 @@ def accounts_purge() -> None:
     click.echo(", ".join(f"{count} {what}" for what, count in counts.items()) + " deleted")
 
 
+@click.group("workshops")
+def workshops() -> None:
+    """Look after workshops."""
+
+
+@workshops.command("purge")
+@with_appcontext
+def workshops_purge() -> None:
+    """Delete the participants and answers of workshops closed KCS_WORKSHOP_RETENTION_DAYS
+    days ago or more, keeping each room's counts; safe to run from cron."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from .models import utcnow
+    from .services import transaction
+    from .services import workshops as service
+
+    retention = timedelta(days=float(current_app.config["WORKSHOP_RETENTION_DAYS"]))
+    with transaction.write():
+        report = service.purge(utcnow(), retention)
+    click.echo(f"{report.workshops} workshops purged: {report.participants} participants and "
+               f"{report.answers} answers deleted")
+
+
 @click.group("translate")
 def translate() -> None:
     """Keep the translation catalogs in step with the code and the questionnaires."""

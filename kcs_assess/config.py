@@ -67,6 +67,11 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_RESET_ACCOUNT": "5 per hour",
     "RATE_LIMIT_TOKEN": "30 per 10 minutes",  # confirmation, reset and invitation links
     "RATE_LIMIT_PASSWORD_CHECK": "10 per 15 minutes",  # the current password on the account page
+    # Workshop codes that open nothing, from one address (a room may share one address).
+    "RATE_LIMIT_WORKSHOP_JOIN": "30 per 10 minutes",
+    # Days after a workshop closes until its participants' answers are deleted (the room's
+    # counts stay); `flask workshops purge` deletes them.
+    "WORKSHOP_RETENTION_DAYS": 30,
 }
 
 

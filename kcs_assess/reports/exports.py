@@ -18,6 +18,7 @@ from typing import Any
 from ..domain.actions import ActionState
 from ..domain.questionnaire import Question, Questionnaire
 from ..domain.scoring import Gap, Result
+from ..domain.workshop import Summary
 from ..i18n import Translator, country_name, direction, format_day
 from ..labels import (
     ACTION_STATUSES,
@@ -328,4 +329,37 @@ def portfolio_csv(rows, standards: list[tuple[str, str, str]], locale: str) -> b
             *(level(row, row.standards[s].level) if s in row.standards else ""
               for s, _, _ in standards),
         )])
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+def workshop_csv(room: Summary, groups: list[tuple[str, Summary]], locale: str) -> bytes:
+    """A workshop room's answers, one row per group, question and answer, for the questions
+    that reached the minimum number of answers (domain.workshop.Summary, of the whole room
+    and of each group); shares and disagreement in whole percent."""
+    t = Translator.for_locale(locale)
+    output = io.StringIO()
+    table = csv.writer(output)
+    table.writerow([
+        t.gettext("Group"), t.gettext("Standard"), t.gettext("Question"),
+        t.gettext("Question text"), t.gettext("Answer"), t.gettext("Participants"),
+        t.gettext("Share (%)"), t.gettext("Answers to the question"),
+        t.gettext("Disagreement (%)"),
+    ])
+    for group, summary in [(t.gettext("Whole room"), room), *groups]:
+        questionnaire = summary.questionnaire
+        for question in summary.shown:
+            standard = question.standard
+            for key, n in question.counts:
+                table.writerow([_cell(value) for value in (
+                    group,
+                    t.questionnaire_text(standard.title, questionnaire.id, standard.id,
+                                         "title"),
+                    question.question.id,
+                    t.questionnaire_text(question.question.text, questionnaire.id,
+                                         question.question.id, "text"),
+                    t.gettext(ANSWERS[key]), str(n), str(round(100 * question.share(key))),
+                    str(question.total),
+                    "" if question.disagreement is None
+                    else str(round(100 * question.disagreement)),
+                )])
     return ("\ufeff" + output.getvalue()).encode("utf-8")

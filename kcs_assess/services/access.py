@@ -7,6 +7,9 @@ loads the object it names through `load_assessment` or `load_organisation`: an o
 user may not see does not exist for them (NotFound, answered 404); one they may see but not
 act on this way is Forbidden (403). Every assessment an adviser opens is noted, and the web
 layer writes it to the organisation's audit log.
+
+A workshop belongs to its trainer alone (`load_workshop`): for everyone else, it does not
+exist. Its participants have no account and never load it this way; they hold a token.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import ROLES, Assessment, Grant, Membership, Organisation, User, utcnow
+from ..models import (
+    ROLES,
+    Assessment,
+    Grant,
+    Membership,
+    Organisation,
+    User,
+    Workshop,
+    utcnow,
+)
 
 # The least role each action needs; each role may do what the roles before it may.
 ACTIONS = {
@@ -170,3 +182,14 @@ def load_organisation(user: User, organisation_id: int, action: str) -> Organisa
     if not allows(place.role, action):
         raise Forbidden(action)
     return place.organisation
+
+
+def load_workshop(user: User, workshop_id: int) -> Workshop:
+    """Return a workshop the user runs as its trainer; NotFound for anyone else."""
+    workshop = db.session.execute(
+        select(Workshop).where(Workshop.id == workshop_id, Workshop.trainer_id == user.id)
+        .options(joinedload(Workshop.questionnaire_version))
+    ).scalar_one_or_none()
+    if workshop is None:
+        raise NotFound(workshop_id)
+    return workshop

@@ -17,6 +17,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -32,7 +33,7 @@ from wtforms.validators import (
 
 from ..i18n import LANGUAGES
 from ..labels import ACTION_STATUSES, GRANT_SCOPES, ORGANISATION_TYPES, ROLES
-from ..services import passwords
+from ..services import passwords, workshops
 from ..services.assessments import LABEL_MAX_LENGTH, REASON_MAX_LENGTH
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -255,3 +256,74 @@ class AdviserInviteForm(FlaskForm):
         InputRequired(_l("Give a number of months.")),
         NumberRange(min=1, max=24, message=_l("Between 1 and 24 months."))])
     locale = SelectField(_l("Language of the invitation"), choices=language_choices)
+
+
+def lines(text: str | None) -> list[str]:
+    """Return the non-empty lines of a text area, stripped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField(_l("Title of the workshop"), filters=[_strip], validators=[
+        DataRequired(_l("Give the workshop a title, such as “Safeguarding training, Bamako”.")),
+        Length(max=workshops.TITLE_MAX_LENGTH)])
+    questionnaire = RadioField(_l("Questionnaire"), validators=[
+        DataRequired(_l("Choose a questionnaire."))])
+    languages = SelectMultipleField(
+        _l("Languages offered to participants"), choices=language_choices,
+        default=lambda: list(LANGUAGES),
+        validators=[DataRequired(_l("Offer at least one language."))])
+    group_question = StringField(
+        _l("A question that splits the room into groups (optional)"), filters=[_strip],
+        validators=[Length(max=workshops.GROUP_QUESTION_MAX_LENGTH)])
+    group_options = TextAreaField(_l("The groups, one per line"), filters=[_strip],
+                                  validators=[Length(max=2000)])
+    min_answers = IntegerField(
+        _l("Answers needed before anything about a question is shown"), default=5,
+        validators=[InputRequired(_l("Give a number of answers.")), NumberRange(
+            min=3, max=workshops.MAX_MIN_ANSWERS,
+            message=_l("Between %(min)d and %(max)d answers: below 3, a distribution tells "
+                       "who answered what.", min=3, max=workshops.MAX_MIN_ANSWERS))])
+    hours_open = IntegerField(
+        _l("Open for how many hours"), default=workshops.DEFAULT_HOURS_OPEN,
+        validators=[InputRequired(_l("Give a number of hours.")), NumberRange(
+            min=1, max=workshops.MAX_HOURS_OPEN,
+            message=_l("Between 1 and %(max)d hours.", max=workshops.MAX_HOURS_OPEN))])
+
+    def validate_group_options(self, field: TextAreaField) -> None:
+        options = lines(field.data)
+        if not self.group_question.data:
+            if options:
+                raise ValidationError(_l("Give the question these groups answer, or leave "
+                                         "the groups empty."))
+            return
+        if len(options) < 2:
+            raise ValidationError(_l("Give at least two groups, one per line."))
+        if len(options) > workshops.MAX_GROUP_OPTIONS:
+            raise ValidationError(_l("Give at most %(num)d groups.",
+                                     num=workshops.MAX_GROUP_OPTIONS))
+        if any(len(option) > workshops.GROUP_OPTION_MAX_LENGTH for option in options):
+            raise ValidationError(_l("Keep each group under %(num)d characters.",
+                                     num=workshops.GROUP_OPTION_MAX_LENGTH))
+        if len(set(options)) != len(options):
+            raise ValidationError(_l("Give each group only once."))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Workshop code"), filters=[_strip], validators=[
+        DataRequired(_l("Type the code the trainer shows.")), Length(max=40)])
+
+
+class ParticipantForm(FlaskForm):
+    """A participant's language and, where the trainer split the room, group."""
+
+    language = RadioField(_l("Your language"), validators=[
+        DataRequired(_l("Choose a language."))])
+    group = RadioField(validators=[DataRequired(_l("Choose one."))])
+
+
+class DraftForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    label = StringField(_l("Name the draft assessment"), filters=[_strip], validators=[
+        DataRequired(_l("Give the assessment a name, such as “Annual review 2026”.")),
+        Length(max=LABEL_MAX_LENGTH)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -37,11 +38,19 @@ def failed(response) -> bool:
     return response.status_code != 302
 
 
+def not_found(response) -> bool:
+    """Count only requests for something that does not exist (a guessed workshop code)."""
+    return response.status_code == 404
+
+
 @dataclass(frozen=True)
 class Rule:
     setting: str  # the configuration key holding the limit, e.g. "10 per hour"
     key: Callable[[], str] = by_address
     only_failures: bool = False
+    methods: tuple[str, ...] = ("POST",)
+    counted: Callable[[Any], bool] | None = None  # which responses count (default: all)
+    shared: str | None = None  # a name: the routes of the rules with it share one count
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -55,6 +64,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "teams.accept": (Rule("RATE_LIMIT_TOKEN"),),
     "account.change_email": (Rule("RATE_LIMIT_PASSWORD_CHECK", by_user),),
     "account.change_password": (Rule("RATE_LIMIT_PASSWORD_CHECK", by_user),),
+    # Workshop codes: typed, in a link, or in the address of a participant's page.
+    "workshops.join": (Rule("RATE_LIMIT_WORKSHOP_JOIN", only_failures=True,
+                            shared="workshop-code"),),
+    "workshops.join_code": (Rule("RATE_LIMIT_WORKSHOP_JOIN", only_failures=True,
+                                 methods=("GET",), shared="workshop-code"),),
+    **{endpoint: (Rule("RATE_LIMIT_WORKSHOP_JOIN", methods=("GET", "POST"),
+                       counted=not_found, shared="workshop-code"),)
+       for endpoint in ("workshops.start", "workshops.step", "workshops.done")},
 }
 
 
@@ -64,8 +81,14 @@ def init_app(app: Flask) -> None:
     for endpoint, rules in RULES.items():
         view = app.view_functions[endpoint]
         for rule in rules:
-            view = limiter.limit(_configured(rule.setting), key_func=rule.key, methods=["POST"],
-                                 deduct_when=failed if rule.only_failures else None)(view)
+            counted = rule.counted or (failed if rule.only_failures else None)
+            options = {"key_func": rule.key, "methods": list(rule.methods),
+                       "deduct_when": counted}
+            if rule.shared:
+                view = limiter.shared_limit(_configured(rule.setting), scope=rule.shared,
+                                            **options)(view)
+            else:
+                view = limiter.limit(_configured(rule.setting), **options)(view)
         app.view_functions[endpoint] = view
     app.extensions["kcs_limiter"] = limiter
 
