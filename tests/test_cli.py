@@ -40,6 +40,7 @@ def test_validate_accepts_the_shipped_questionnaires(app):
     assert "contingent-2026.1.yaml: ok" in result.output
     assert "quick-check-2026.1.yaml: ok" in result.output
     assert "contingent-2026.2.yaml: ok (contingent 2026.2, 70 questions)" in result.output
+    assert "contingent-2026.3.yaml: ok (contingent 2026.3, 70 questions)" in result.output
     assert "quick-check-2026.2.yaml: ok (quick-check 2026.2, 21 questions)" in result.output
     assert "frameworks.yaml: ok (3 frameworks, 25 items)" in result.output
 

@@ -249,3 +249,64 @@ def test_a_newer_version_is_offered_and_its_level_descriptions_shown(database_ur
     assert rows[1] == "Not in place 0 to 39"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_plan_names_the_un_limits_in_2026_3_and_a_2026_2_assessment_keeps_its_text(
+        database_url, tmp_path):
+    """Contingent 2026.3 states the UN time limits in CPR3.2 and CAC1.4; an assessment
+    answered on 2026.2 before 2026.3 shipped still shows 2026.2's actions."""
+    from html import unescape
+
+    from conftest import make_app, register
+
+    from kcs_assess.config import DEFAULT_FRAMEWORKS_FILE, DEFAULT_QUESTIONNAIRE_DIR
+    from kcs_assess.domain.catalogue import load_catalogue
+    from kcs_assess.extensions import db
+
+    shipped = load_catalogue([DEFAULT_QUESTIONNAIRE_DIR], DEFAULT_FRAMEWORKS_FILE)
+    old, new = shipped.get("contingent", "2026.2"), shipped.get("contingent", "2026.3")
+    gaps = {"CPR3.2": "no", "CAC1.4": "no"}
+
+    def plan_rows(client, assessment: int) -> dict[str, str]:
+        page = client.get(f"/assessments/{assessment}/results").get_data(as_text=True)
+        plan = re.search(r'<table class="list plan" id="plan">(.*?)</table>', page, re.S)
+        rows = [unescape(text_of(row)) for row in re.findall(r"<tr>(.*?)</tr>",
+                                                              plan.group(1), re.S)[1:]]
+        return {re.search(r"C[A-Z]{2}\d\.\d+", row).group(0): row for row in rows}
+
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "contingent-2026.2.yaml").write_text(
+        (DEFAULT_QUESTIONNAIRE_DIR / "contingent-2026.2.yaml").read_text())
+    apps = [make_app(database_url, QUESTIONNAIRE_DIR=str(folder))]
+    try:
+        before = apps[0].test_client()
+        register(before, organisation_type="contingent")
+        answered_on_2026_2 = start_assessment(before, "contingent")
+        answer_all(before, answered_on_2026_2, old, gaps)
+        assert submit_assessment(before, answered_on_2026_2).status_code == 302
+
+        apps.append(make_app(database_url))  # every shipped version: 2026.3 is the newest
+        after = apps[1].test_client()
+        after.set_cookie("session", before.get_cookie("session").value)
+        answered_on_2026_3 = start_assessment(after, "contingent", label="Next rotation")
+        assert "2026.3" in after.get(f"/assessments/{answered_on_2026_3}").get_data(
+            as_text=True)
+        answer_all(after, answered_on_2026_3, new, gaps)
+        assert submit_assessment(after, answered_on_2026_3).status_code == 302
+
+        rows = plan_rows(after, answered_on_2026_3)
+        assert rows["CPR3.2"].startswith("Critical") and "1 month" in rows["CPR3.2"]
+        assert rows["CAC1.4"].startswith("High") and "3 months" in rows["CAC1.4"]
+        for question_id in gaps:
+            assert new.questions_by_id[question_id].action in rows[question_id]
+            assert "10 days" in rows[question_id] and "six months" in rows[question_id]
+
+        rows = plan_rows(after, answered_on_2026_2)
+        for question_id in gaps:
+            assert old.questions_by_id[question_id].action in rows[question_id]
+            assert "10 days" not in rows[question_id]
+    finally:
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
