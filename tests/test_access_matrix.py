@@ -25,7 +25,15 @@ from conftest import (
 from sqlalchemy import select, text
 
 from kcs_assess.extensions import db
-from kcs_assess.models import Action, Grant, Invitation, Membership, User, UserSession
+from kcs_assess.models import (
+    Action,
+    Grant,
+    Invitation,
+    Membership,
+    User,
+    UserSession,
+    Workshop,
+)
 
 PERSONAS = ("anonymous", "outsider", "adviser", "viewer", "editor", "admin")
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
@@ -43,6 +51,7 @@ ADMINS = (SIGN_IN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 ORGANISATION_ADMINS = (SIGN_IN, HIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, OK)
 SIGNED_IN = (SIGN_IN, OK, OK, OK, OK, OK)
 ANYONE = (OK,) * 6
+TRAINER = (SIGN_IN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK)  # the admin runs the workshop
 MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("static", "GET"): ANYONE,
     ("operations.health", "GET"): ANYONE,
@@ -116,6 +125,26 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     # The token in the url is not an invitation's: nobody finds anything there.
     ("teams.accept", "GET"): (HIDDEN,) * 6,
     ("teams.accept", "POST"): (HIDDEN,) * 6,
+    ("workshops.index", "GET"): SIGNED_IN,
+    ("workshops.new", "GET"): SIGNED_IN,
+    ("workshops.new", "POST"): SIGNED_IN,
+    ("workshops.show", "GET"): TRAINER,
+    ("workshops.room", "GET"): TRAINER,
+    ("workshops.room_json", "GET"): TRAINER,
+    ("workshops.close", "POST"): TRAINER,
+    ("workshops.export_csv", "GET"): TRAINER,
+    ("workshops.export_pdf", "GET"): TRAINER,
+    ("workshops.draft", "GET"): TRAINER,
+    ("workshops.draft", "POST"): TRAINER,
+    # Participants have no account: the code (and their cookie) is what lets them in.
+    ("workshops.join", "GET"): ANYONE,
+    ("workshops.join", "POST"): ANYONE,
+    ("workshops.join_code", "GET"): ANYONE,
+    ("workshops.start", "GET"): ANYONE,
+    ("workshops.start", "POST"): ANYONE,
+    ("workshops.step", "GET"): ANYONE,  # without a participant's cookie: to the start
+    ("workshops.step", "POST"): ANYONE,
+    ("workshops.done", "GET"): ANYONE,
 }
 
 # Form fields a real page would send, so that an allowed request gets past validation.
@@ -138,6 +167,12 @@ FORMS: dict[str, dict[str, str]] = {
     "advisers.invite": {"adviser-email": "another.adviser@example.org",
                         "adviser-scope": "results", "adviser-months": "6",
                         "adviser-locale": "en"},
+    "workshops.new": {"title": "Matrix", "questionnaire": "quick-check", "languages": "en",
+                      "min_answers": "5", "hours_open": "4"},
+    "workshops.draft": {"organisation": "{organisation_id}", "label": "Matrix draft"},
+    "workshops.join": {"code": "{code}"},
+    "workshops.start": {"language": "en"},
+    "workshops.step": {"answer-{first_question}": "no", "go": "next"},
 }
 # Query strings a real link would carry.
 QUERIES: dict[str, dict[str, str]] = {
@@ -145,6 +180,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "rounds.compare_pdf": {"with": "{submitted_id}", "lang": "en"},
     "results.plan_pdf": {"lang": "en"},
     "exports.assessment": {"lang": "en"},
+    "workshops.export_csv": {"lang": "en"},
+    "workshops.export_pdf": {"lang": "en"},
 }
 
 
@@ -181,6 +218,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     post(admin, f"/organisations/{current_organisation_id(admin)}/invitations",
          {"email": "pending@example.org", "role": "viewer", "locale": "en"})
     assert upload_logo(admin, current_organisation_id(admin), picture()).status_code == 302
+    assert post(admin, "/workshops/new", FORMS["workshops.new"]).status_code == 302
     with app.app_context():
         organisation = db.session.execute(select(Membership.organisation_id).join(User).where(
             User.email == "focal.point@example.org")).scalar_one()
@@ -192,6 +230,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         action = db.session.execute(select(Action.id).where(
             Action.assessment_id == submitted)).scalars().first()
         grant = db.session.execute(select(Grant.id)).scalar_one()
+        workshop_id, code = db.session.execute(select(Workshop.id, Workshop.code)).one()
         db.session.remove()
         db.engine.dispose()
     cookies = {name: client.get_cookie("session").value for name, client in (
@@ -204,7 +243,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         "organisation_id": organisation, "membership_id": editor_membership,
         "invitation_id": invitation, "session_id": own_session, "token": "not-a-token",
         "questionnaire_id": "quick-check", "filename": "app.css", "action_id": action,
-        "grant_id": grant, "file_format": "csv",
+        "grant_id": grant, "file_format": "csv", "workshop_id": workshop_id, "code": code,
     })
 
 

@@ -31,6 +31,7 @@ from ..domain.wizard import GO, InvalidSubmission, Next, parse_step, save_and_ro
 from ..i18n import LANGUAGES
 from ..models import Participant, Workshop, utcnow
 from ..reports import exports as build
+from ..reports.workshop import WorkshopReport, build_workshop_pdf
 from ..services import access, transaction, workshops
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
@@ -213,8 +214,7 @@ def export_csv(workshop_id: int):
 @bp.route("/workshops/<id:workshop_id>/export.pdf")
 @login_required
 def export_pdf(workshop_id: int):
-    from ..reports.workshop import WorkshopReport, build_workshop_pdf
-
+    """A PDF summary of the room in any shipped language, by the same minimum rule."""
     workshop = access.load_workshop(current_user, workshop_id)
     locale = _export_locale(workshop)
     counted = workshops.room(workshop)
