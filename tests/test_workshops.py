@@ -605,3 +605,14 @@ def test_purge_deletes_the_participants_and_keeps_the_room(app, member):
 def test_the_page_of_an_unknown_or_anothers_workshop_is_not_found(app, member):
     assert member.get("/workshops/999").status_code == 404
     assert member.get("/workshops/999/room.json").status_code == 404
+
+
+def test_a_trainers_workshops_are_in_their_account_activity_not_in_their_organisations_log(
+        app, member):
+    workshop_id = create(member, title="Training for another NGO")
+    post(member, f"/workshops/{workshop_id}/close")
+    activity = member.get("/account").get_data(as_text=True)
+    assert "Created the workshop “Training for another NGO”" in activity
+    assert "Closed the workshop “Training for another NGO”" in activity
+    log = member.get(f"/organisations/{current_organisation_id(member)}/audit")
+    assert "Training for another NGO" not in log.get_data(as_text=True)

@@ -38,15 +38,18 @@ def organisation_log(organisation_id: int, page: int = 1) -> LogPage:
     """Return one page of an organisation's log, newest first.
 
     It holds the organisation's own events and the account events (sign-ins, password
-    resets) of its members from the moment they joined.
+    resets) of its members from the moment they joined, but not their workshops.
     """
     member_then = exists().where(
         Membership.organisation_id == organisation_id,
         Membership.user_id == AuditEvent.actor_id,
         Membership.created_at <= AuditEvent.at,
     )
+    # A member's workshops are their own (a trainer may run them for anyone): not the
+    # organisation's business.
     condition = or_(AuditEvent.organisation_id == organisation_id,
-                    and_(AuditEvent.organisation_id.is_(None), member_then))
+                    and_(AuditEvent.organisation_id.is_(None), member_then,
+                         AuditEvent.object_type != "workshop"))
     total = db.session.execute(select(func.count(AuditEvent.id)).where(condition)).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)

@@ -333,6 +333,16 @@ def audit_text(event: Any) -> str:
                                            name=d.get("adviser", "")),
         "adviser_viewed": lambda: t.gettext("As an adviser, opened %(page)s",
                                             page=_page_name(t, d)),
+        "workshop_created": lambda: t.gettext("Created the workshop “%(title)s”",
+                                              title=d.get("title", "")),
+        "workshop_closed": lambda: t.gettext("Closed the workshop “%(title)s”",
+                                             title=d.get("title", "")),
+        "workshop_exported": lambda: t.gettext(
+            "Downloaded the results of the workshop “%(title)s” as %(format)s (%(language)s)",
+            title=d.get("title", ""), format=EXPORT_NAMES.get(d.get("format"), "?"),
+            language=LANGUAGES.get(d.get("language", ""), "")),
+        "workshop_converted": lambda: t.gettext(
+            "Made a draft assessment from the workshop “%(title)s”", title=d.get("title", "")),
         "action_updated": lambda: t.gettext(
             "Updated the action on %(question)s of “%(label)s”: %(status)s",
             question=d.get("question", ""), label=d.get("label", ""),
