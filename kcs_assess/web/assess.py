@@ -21,14 +21,15 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain.progress import progress
 from ..domain.scoring import score, visible_questions
-from ..domain.wizard import NOTE_MAX_LENGTH, InvalidSubmission, parse_step
+from ..domain.wizard import InvalidSubmission, parse_step
 from ..extensions import db
 from ..models import Assessment, User
 from ..services import access, assessments, transaction
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
 from .forms import DeleteAssessmentForm, ReopenForm, StartAssessmentForm, SubmitAssessmentForm
-from .helpers import current_organisation, step_view
+from .helpers import current_organisation
+from .questions import question_fieldsets
 
 bp = Blueprint("assess", __name__)
 
@@ -142,12 +143,13 @@ def step(assessment_id: int, standard_id: str):
     # The follow-up questions the last save brought up (see _after_save), to point them out.
     follow_ups = [q.id for q in standard.questions
                   if q.id in shown and q.id in request.args.getlist("new")]
+    questions = question_fieldsets(
+        questionnaire, assessment.questionnaire_version.sha256, standard, str(get_locale()),
+        answers=recorded.answers, shown=shown, notes=recorded.notes, stored=recorded.stored,
+        carried=recorded.carried, follow_ups=follow_ups)
     return render_template(
         "assess/step.html", assessment=assessment, questionnaire=questionnaire,
-        standard=standard, index=index, recorded=recorded,
-        criteria=step_view(questionnaire, assessment.questionnaire_version.sha256, standard,
-                           str(get_locale())),
-        shown=shown, follow_ups=follow_ups, note_max_length=NOTE_MAX_LENGTH,
+        standard=standard, index=index, recorded=recorded, questions=questions,
         conflicts=conflicts, names=_names({c.question_id: recorded.updated_by.get(c.question_id)
                                            for c in conflicts}),
     ), 409 if conflicts else 200
