@@ -36,7 +36,8 @@ from ..services import access, transaction, workshops
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
 from .forms import DraftForm, JoinForm, ParticipantForm, WorkshopForm, lines
-from .helpers import download, slug, step_view, translator
+from .helpers import download, slug, translator
+from .questions import question_fieldsets
 
 bp = Blueprint("workshops", __name__)
 
@@ -98,7 +99,7 @@ def show(workshop_id: int):
     return render_template(
         "workshops/show.html", workshop=workshop, room=workshops.room(workshop),
         questionnaire=workshops.questionnaire_for(workshop), qr=qr, now=utcnow(),
-        join_url=url_for("workshops.join", _external=True),
+        join_url=url_for("workshops.join", _external=True), poll_seconds=POLL_SECONDS,
     )
 
 
@@ -429,13 +430,12 @@ def step(code: str, standard_id: str):
     shown = {q.id for q in visible_questions(questionnaire, answers)}
     follow_ups = [q.id for q in standard.questions
                   if q.id in shown and q.id in request.args.getlist("new")]
-    index = questionnaire.standards.index(standard)
+    questions = question_fieldsets(
+        questionnaire, workshop.questionnaire_version.sha256, standard, participant.language,
+        answers=answers, shown=shown, follow_ups=follow_ups, variant="participant")
     return render_template(
         "workshops/step.html", workshop=workshop, questionnaire=questionnaire,
-        standard=standard, index=index, answers=answers, shown=shown, follow_ups=follow_ups,
-        criteria=step_view(questionnaire, workshop.questionnaire_version.sha256, standard,
-                           participant.language),
-    )
+        standard=standard, index=questionnaire.standards.index(standard), questions=questions)
 
 
 def _place(workshop: Workshop, standard, where: Next) -> str:
