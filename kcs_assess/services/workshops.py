@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import case, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import workshop as rooms
@@ -189,9 +190,7 @@ def find(typed_code: str, now: datetime | None = None) -> Workshop:
     code = normalise_code(typed_code)
     if len(code) != WORKSHOP_CODE_LENGTH or set(code) - set(WORKSHOP_CODE_ALPHABET):
         raise Unusable("unknown")
-    workshop = db.session.execute(
-        select(Workshop).where(Workshop.code == code)
-    ).scalar_one_or_none()
+    workshop = _with_code(code)
     if workshop is None:
         raise Unusable("unknown")
     if not workshop.is_open(now or utcnow()):
@@ -204,8 +203,14 @@ def by_code(typed_code: str) -> Workshop | None:
     code = normalise_code(typed_code)
     if len(code) != WORKSHOP_CODE_LENGTH:
         return None
+    return _with_code(code)
+
+
+def _with_code(code: str) -> Workshop | None:
+    # Every participant's page needs the questionnaire: its version comes in the same query.
     return db.session.execute(
         select(Workshop).where(Workshop.code == code)
+        .options(joinedload(Workshop.questionnaire_version))
     ).scalar_one_or_none()
 
 
