@@ -12,7 +12,8 @@ What it does, all on 127.0.0.1 and bounded in time (about a minute with the defa
 2. starts kcs-assess (wsgi:app) and benchmarks/bare_app.py under gunicorn with sync workers;
 3. drives three scenarios with a fixed number of concurrent connections for a fixed time after a
    warm-up: the bare app's GET /, a wizard step GET (procedures, the largest step) and a step
-   save POST (policy, go=later, 302 expected). Only correct statuses count; anything else is
+   save POST (policy, go=later, 302 expected), both with a browser's Accept-Encoding so that
+   pages are compressed as in production. Only correct statuses count; anything else is
    reported as an error. The generator is wrk when it is installed (C, event loop, with a Lua
    script that checks statuses), otherwise a Python one with threads and http.client;
 4. prints req/s, p50 and p99 latency, errors, each scenario's share of the bare app's req/s, the
@@ -60,6 +61,7 @@ PAGE_BUDGET = 30 * 1000  # bytes: HTML of the largest step page + its CSS and JS
 REQUEST_TIMEOUT = 10.0  # seconds, for any one request
 OTHER_LOAD_WARNING = 0.15  # cores used by other processes before the figures are flagged
 START_TIMEOUT = 30.0  # seconds for a server to answer after it is started
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 TARGETS = {  # scenario -> (minimum share of bare req/s, maximum p99 in ms or None)
     "wizard step GET": (0.25, 20.0),
@@ -186,9 +188,11 @@ class Servers:
     def start(self, name: str, target: str, workers: int, env: dict[str, str], log: Path,
               extra: list[str] | None = None) -> Server:
         port = free_port()
+        # gunicorn reads ./gunicorn.conf.py by itself; its max_requests would recycle the
+        # bare app's workers every second or so at its rate, so the run turns it off for both.
         command = [gunicorn_path(), "-w", str(workers), "-k", "sync",
                    "-b", f"{HOST}:{port}", "--no-control-socket", "--log-level", "warning",
-                   *(extra or []), target]
+                   "--max-requests", "0", *(extra or []), target]
         with log.open("wb") as out:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -671,6 +675,7 @@ def report(outcomes: list[Outcome], weights: list[PageWeight], generator: str,
     print(f"servers: gunicorn -w {args.workers} -k sync on {HOST}; SQLite (WAL) in a temp dir")
     print(f"load: {args.connections} connections, {args.seconds:g} s per scenario after "
           f"{args.warmup:g} s warm-up; generator: {generator}")
+    print(f"wizard requests ask for Accept-Encoding: {args.accept_encoding or '(none)'}")
     print(f"data: assessment {seed.assessment_id} ({QUESTIONNAIRE}), "
           f"{seed.answered} questions answered before the run")
     print()
@@ -762,6 +767,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--wait-quiet", type=float, default=30.0,
                         help="wait up to this many seconds for other processes to go quiet "
                              "before measuring (default 30; 0 to skip)")
+    parser.add_argument("--accept-encoding", default=BROWSER_ACCEPT_ENCODING,
+                        help="the wizard scenarios' Accept-Encoding header (default: what "
+                             f"Chrome sends over HTTPS, {BROWSER_ACCEPT_ENCODING!r}; '' for "
+                             "none, uncompressed pages)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= 60 or not 0 <= args.warmup <= 30:
@@ -795,6 +804,9 @@ def main(argv: list[str] | None = None) -> int:
         env = server_env(database_url, secret)
         session_headers = {"Cookie": f"{seed.cookie_name}={seed.cookie}",
                            "User-Agent": USER_AGENT}
+        # The wizard's scenarios ask for compressed pages, as every browser does.
+        load_headers = {**session_headers, "Accept-Encoding": args.accept_encoding} \
+            if args.accept_encoding else session_headers
         print(f"starting gunicorn (-w {args.workers} -k sync) for kcs-assess and the bare app "
               "...", flush=True)
         wizard = servers.start("kcs-assess", "wsgi:app", args.workers, env,
@@ -817,9 +829,9 @@ def main(argv: list[str] | None = None) -> int:
 
         scenarios = [
             Scenario("bare GET /", bare.port, "GET", "/", 200, {"User-Agent": USER_AGENT}),
-            Scenario("wizard step GET", wizard.port, "GET", step_path, 200, session_headers),
+            Scenario("wizard step GET", wizard.port, "GET", step_path, 200, load_headers),
             Scenario("save POST", wizard.port, "POST", post_path, 302, {
-                **session_headers, "Content-Type": "application/x-www-form-urlencoded",
+                **load_headers, "Content-Type": "application/x-www-form-urlencoded",
             }, form),
         ]
         use_wrk = args.generator == "wrk" or (args.generator == "auto" and shutil.which("wrk"))
@@ -855,6 +867,7 @@ def main(argv: list[str] | None = None) -> int:
                 "date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
                 "generator": generator.name, "connections": args.connections,
                 "workers": args.workers, "seconds": args.seconds,
+                "accept_encoding": args.accept_encoding,
                 "scenarios": [{"name": o.scenario.name, "rps": o.rps, "p50_ms": o.p50_ms,
                                "p99_ms": o.p99_ms, "ok": o.ok, "errors": o.errors,
                                "cpu_cores": o.cpu and o.cpu.__dict__}

@@ -10,7 +10,7 @@ It seeds the database of benchmarks/wizard_load.py (the same user, assessment an
 a temporary folder, deleted afterwards), builds the app with the production settings that
 gunicorn's workers get (request log lines included, written to /dev/null instead of standard
 error), and sends `GET /assessments/<id>/steps/procedures` through Flask's test client with
-the session cookie and the headers a browser sends (`Accept-Encoding: gzip, deflate, br`;
+the session cookie and the headers a browser sends (`Accept-Encoding: gzip, deflate, br, zstd`;
 `--no-compression` leaves it out, as wrk does). There is no socket and no gunicorn: this is
 the application's own cost per request. It prints
 
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import wizard_load  # noqa: E402  (the seeding and settings of the load benchmark)
 
-BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br",
+BROWSER_HEADERS = {"Accept-Encoding": wizard_load.BROWSER_ACCEPT_ENCODING,
                    "Accept": "text/html,application/xhtml+xml",
                    "Accept-Language": "en-GB,en;q=0.8"}
 
