@@ -15,8 +15,9 @@ exist. Its participants have no account and never load it this way; they hold a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -78,10 +79,7 @@ def places(user: User) -> dict[int, Place]:
     """Return the user's organisations by id, read once per request (one query)."""
     cache = db.session.info.setdefault("kcs_places", {})
     if user.id not in cache:
-        rows = db.session.execute(
-            select(Membership).options(joinedload(Membership.organisation))
-            .where(Membership.user_id == user.id)
-        ).scalars()
+        rows = db.session.execute(_memberships(), {"user_id": user.id}).scalars()
         found = {m.organisation_id: Place(m.organisation, m.role) for m in rows}
         cache[user.id] = dict(sorted(found.items(),
                                      key=lambda item: item[1].organisation.name.casefold()))
@@ -130,35 +128,38 @@ def live_grant(user: User, organisation_id: int) -> Grant | None:
 
 
 def has_grants(user: User) -> bool:
-    return db.session.execute(select(Grant.id).where(Grant.adviser_id == user.id, _live())
-                              .limit(1)).first() is not None
+    return db.session.execute(_any_grant(), {"user_id": user.id, "now": utcnow()}
+                              ).first() is not None
 
 
-def _live() -> ColumnElement[bool]:
-    return and_(Grant.revoked_at.is_(None), Grant.expires_at > utcnow())
+def _live(now: object = None) -> ColumnElement[bool]:
+    return and_(Grant.revoked_at.is_(None),
+                Grant.expires_at > (utcnow() if now is None else now))
 
 
-def visible_assessments(user: User, action: str = "results") -> ColumnElement[bool]:
-    """Return a filter on Assessment: those the user may do the action on."""
+def visible_assessments(user: User | BindParameter, action: str = "results",
+                        now: BindParameter | None = None) -> ColumnElement[bool]:
+    """Return a filter on Assessment: those the user may do the action on.
+
+    `user` and `now` may be bound parameters instead, for a statement built once.
+    """
+    user_id = user if isinstance(user, BindParameter) else user.id
     member = Assessment.organisation_id.in_(
         select(Membership.organisation_id).where(
-            Membership.user_id == user.id, Membership.role.in_(roles_allowing(action)))
+            Membership.user_id == user_id, Membership.role.in_(roles_allowing(action)))
     )
     scopes = scopes_allowing(action)
     if not scopes:
         return member
     granted = exists().where(Grant.organisation_id == Assessment.organisation_id,
-                             Grant.adviser_id == user.id, Grant.scope.in_(scopes), _live())
+                             Grant.adviser_id == user_id, Grant.scope.in_(scopes), _live(now))
     return or_(member, granted)
 
 
 def load_assessment(user: User, assessment_id: int, action: str) -> Assessment:
     """Return an assessment the user may do the action on; NotFound or Forbidden otherwise."""
-    assessment = db.session.execute(
-        select(Assessment)
-        .where(Assessment.id == assessment_id, visible_assessments(user, "results"))
-        .options(joinedload(Assessment.questionnaire_version),  # every page needs them
-                 joinedload(Assessment.organisation))
+    assessment = db.session.execute(_assessment(), {
+        "assessment_id": assessment_id, "user_id": user.id, "now": utcnow()}
     ).scalar_one_or_none()
     if assessment is None:
         raise NotFound(assessment_id)
@@ -167,6 +168,31 @@ def load_assessment(user: User, assessment_id: int, action: str) -> Assessment:
     if role_in(user, assessment.organisation_id) is None:
         adviser_reads().append(assessment)
     return assessment
+
+
+# Every page runs the statements below: each is built once (building a statement and its
+# cache key cost more than running it) and a request binds its ids and the time.
+
+
+@cache
+def _memberships():
+    return (select(Membership).options(joinedload(Membership.organisation))
+            .where(Membership.user_id == bindparam("user_id")))
+
+
+@cache
+def _any_grant():
+    return (select(Grant.id)
+            .where(Grant.adviser_id == bindparam("user_id"), _live(bindparam("now"))).limit(1))
+
+
+@cache
+def _assessment():
+    return (select(Assessment)
+            .where(Assessment.id == bindparam("assessment_id"),
+                   visible_assessments(bindparam("user_id"), "results", bindparam("now")))
+            .options(joinedload(Assessment.questionnaire_version),  # every page needs them
+                     joinedload(Assessment.organisation)))
 
 
 def adviser_reads() -> list[Assessment]:
