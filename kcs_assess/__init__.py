@@ -119,6 +119,7 @@ def register_template_helpers(app: Flask) -> None:
     version = digest.hexdigest()[:10]
     app.extensions["kcs_static_version"] = version
     app.jinja_env.globals.update(helpers.template_globals(version))
+    helpers.install_gettext(app)  # after Flask-Babel's, which it replaces
     app.jinja_env.filters.update(helpers.template_filters())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

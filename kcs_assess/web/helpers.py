@@ -82,6 +82,22 @@ def translator() -> Translator:
     return cached
 
 
+def install_gettext(app: Any) -> None:
+    """Make the templates' _(), ngettext() and pgettext() look up this request's translator.
+
+    Flask-Babel's find the language through several context proxies on every call, and a
+    page calls them dozens of times. Jinja's newstyle wrapping (escaping, %(name)s) stays.
+    """
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: translator().catalog.gettext(message),
+        ngettext=lambda singular, plural, n: translator().catalog.ngettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: translator().catalog.pgettext(context, message),
+        npgettext=lambda context, singular, plural, n: translator().catalog.npgettext(
+            context, singular, plural, n),
+    )
+
+
 def qtext(text: str, questionnaire_id: str, element_id: str, field: str) -> str:
     """Translate one questionnaire string through the catalogs, by its own context."""
     return translator().questionnaire_text(text, questionnaire_id, element_id, field)
