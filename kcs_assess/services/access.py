@@ -128,8 +128,23 @@ def live_grant(user: User, organisation_id: int) -> Grant | None:
 
 
 def has_grants(user: User) -> bool:
-    return db.session.execute(_any_grant(), {"user_id": user.id, "now": utcnow()}
-                              ).first() is not None
+    """Return whether the user is an adviser with a live grant (read once per request)."""
+    cache = db.session.info.setdefault("kcs_has_grants", {})
+    if user.id not in cache:
+        cache[user.id] = db.session.execute(
+            _any_grant(), {"user_id": user.id, "now": utcnow()}).first() is not None
+    return cache[user.id]
+
+
+def knew_grants(user_id: int, found: bool) -> None:
+    """Note what has_grants would answer for this request, found by another query."""
+    db.session.info.setdefault("kcs_has_grants", {})[user_id] = bool(found)
+
+
+def forget_grants() -> None:
+    """Drop what this request read of grants after changing them."""
+    db.session.info.pop("kcs_grants", None)
+    db.session.info.pop("kcs_has_grants", None)
 
 
 def _live(now: object = None) -> ColumnElement[bool]:

@@ -69,7 +69,7 @@ def revoke(actor: User, organisation: Organisation, grant_id: int) -> None:
     if grant.revoked_at is not None:
         return
     grant.revoked_at = utcnow()
-    db.session.info.pop("kcs_grants", None)
+    access.forget_grants()
     audit.record(actor, "grant_revoked", organisation_id=organisation.id, object_type="grant",
                  object_id=grant.id, adviser=grant.adviser.name)
 

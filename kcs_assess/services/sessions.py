@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import and_, bindparam, delete, exists, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import User, UserSession, utcnow
+from ..models import Grant, User, UserSession, utcnow
+from . import access
 from .tokens import new_token, token_hash
 
 USER_AGENT_MAX_LENGTH = 300
@@ -42,20 +43,28 @@ def begin(user: User, user_agent: str, organisation_id: int | None = None) -> st
 
 
 def resume(token: str | None, now: datetime) -> UserSession | None:
-    """Return the live session of a cookie's token, with its user; None if gone or idle."""
+    """Return the live session of a cookie's token, with its user; None if gone or idle.
+
+    The same query tells whether the user is an adviser with a live grant, which every
+    page's header asks (access.has_grants).
+    """
     if not token:
         return None
-    found = db.session.execute(_by_token(), {"token_hash": token_hash(token)}
-                               ).scalar_one_or_none()
-    if found is None or found.last_used_at < now - idle_limit():
+    row = db.session.execute(_by_token(), {"token_hash": token_hash(token), "now": now}
+                             ).one_or_none()
+    if row is None or row[0].last_used_at < now - idle_limit():
         return None
+    found, advises = row
+    access.knew_grants(found.user_id, advises)
     return found
 
 
 @cache
 def _by_token():
     """Every request runs this: built once (building it cost more than running it)."""
-    return (select(UserSession).options(joinedload(UserSession.user))
+    advises = exists().where(Grant.adviser_id == UserSession.user_id,
+                             and_(Grant.revoked_at.is_(None), Grant.expires_at > bindparam("now")))
+    return (select(UserSession, advises.label("advises")).options(joinedload(UserSession.user))
             .where(UserSession.token_hash == bindparam("token_hash")))
 
 

@@ -243,6 +243,7 @@ def _grant(user: User, invitation: Invitation) -> Grant:
     db.session.add(grant)
     invitation.accepted_at = now
     db.session.flush()
+    access.forget_grants()
     audit.record(user, "grant_accepted", organisation_id=invitation.organisation_id,
                  object_type="grant", object_id=grant.id, scope=grant.scope,
                  until=grant.expires_at.date().isoformat())
