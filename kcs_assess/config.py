@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     # Strict-Transport-Security max-age; None: a year when cookies are Secure, else off.
     "HSTS_SECONDS": None,
     "SESSION_IDLE_DAYS": 14,
+    # The signed-in cookie is sent again when its session row is touched (every few minutes,
+    # web/auth.py), which keeps it alive as long as the row; not re-signed on every page.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     # Logs on standard error: json (one object per line) or text; None: json in production.
     "LOG_FORMAT": None,
     "LOG_LEVEL": "INFO",

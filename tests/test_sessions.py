@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 from conftest import (
     PASSWORD,
@@ -182,6 +183,19 @@ def test_use_keeps_a_session_alive(app, member):
     with app.app_context():
         used = db.session.execute(select(UserSession.last_used_at)).scalar_one()
     assert utcnow() - used < timedelta(minutes=1)
+
+
+def test_use_keeps_the_cookie_alive_without_sending_it_again_on_every_page(app, member):
+    member.get("/account")
+    assert "Set-Cookie" not in member.get("/account").headers  # used a moment ago
+    with app.app_context():
+        db.session.execute(update(UserSession).values(
+            last_used_at=utcnow() - timedelta(days=13)))
+        db.session.commit()
+    cookie = member.get("/account").headers["Set-Cookie"]
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    assert cookie.startswith("session=")
+    assert expires - utcnow() > timedelta(days=13, hours=23)
 
 
 def test_signing_out_on_one_worker_ends_the_session_on_another(app, member, another_app):

@@ -51,6 +51,7 @@ def note_session_use(response):
     now = utcnow()
     if found is not None and sessions.needs_touch(found, now):
         sessions.touch(found.id, now)
+        session.modified = True  # the cookie's expiry moves on with the row's last use
     return response
 
 
