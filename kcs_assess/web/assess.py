@@ -141,8 +141,8 @@ def step(assessment_id: int, standard_id: str):
     recorded = assessments.recorded(assessment)
     shown = {q.id for q in visible_questions(questionnaire, recorded.answers)}
     # The follow-up questions the last save brought up (see _after_save), to point them out.
-    follow_ups = [q.id for q in standard.questions
-                  if q.id in shown and q.id in request.args.getlist("new")]
+    new = request.args.getlist("new")
+    follow_ups = [q.id for q in standard.questions if q.id in shown and q.id in new]
     questions = question_fieldsets(
         questionnaire, assessment.questionnaire_version.sha256, standard, str(get_locale()),
         answers=recorded.answers, shown=shown, notes=recorded.notes, stored=recorded.stored,
