@@ -16,8 +16,9 @@ What it does, all on 127.0.0.1 and bounded in time (about a minute with the defa
    pages are compressed as in production. Only correct statuses count; anything else is
    reported as an error. The generator is wrk when it is installed (C, event loop, with a Lua
    script that checks statuses), otherwise a Python one with threads and http.client;
-4. prints req/s, p50 and p99 latency, errors, each scenario's share of the bare app's req/s, the
-   targets with PASS/MISS, and the weight of the wizard's pages against the 30 KB budget;
+4. prints req/s, p50 and p99 latency, errors, each scenario's share of the bare app's req/s and
+   the servers' CPU time per response, the targets with PASS/MISS, and the weight of the
+   wizard's pages against the 30 KB budget;
 5. stops the servers and deletes the temporary folder, also on Ctrl-C or an error.
 
 It is a measurement, not a test: it exits 0 when targets are missed, and non-zero only when
@@ -399,6 +400,13 @@ class Outcome:
         return self.ok / self.seconds if self.seconds else 0.0
 
     @property
+    def cpu_ms(self) -> float:
+        """The servers' CPU time per correct response, in ms (nan without /proc)."""
+        if self.cpu is None or not self.ok:
+            return float("nan")
+        return self.cpu.servers * self.seconds / self.ok * 1000
+
+    @property
     def error_count(self) -> int:
         return sum(self.errors.values())
 
@@ -680,14 +688,16 @@ def report(outcomes: list[Outcome], weights: list[PageWeight], generator: str,
           f"{seed.answered} questions answered before the run")
     print()
     header = f"{'scenario':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ok':>8} " \
-             f"{'errors':>7} {'vs bare':>8}"
+             f"{'errors':>7} {'vs bare':>8} {'CPU ms/req':>11}"
     print(header)
     print("-" * len(header))
     for outcome in outcomes:
         ratio = outcome.rps / bare if bare else float("nan")
         print(f"{outcome.scenario.name:<18} {outcome.rps:>9.1f} {outcome.p50_ms:>8.1f} "
               f"{outcome.p99_ms:>8.1f} {outcome.ok:>8d} {outcome.error_count:>7d} "
-              f"{ratio:>7.0%}")
+              f"{ratio:>7.0%} {outcome.cpu_ms:>11.2f}")
+    print("(CPU ms/req: the servers' CPU time per correct response, which others' work on the "
+          "machine changes less than req/s)")
     print()
     print("CPU used while measuring, in cores of " + str(os.cpu_count()) + ":")
     busy_elsewhere = False
@@ -868,7 +878,8 @@ def main(argv: list[str] | None = None) -> int:
                 "generator": generator.name, "connections": args.connections,
                 "workers": args.workers, "seconds": args.seconds,
                 "accept_encoding": args.accept_encoding,
-                "scenarios": [{"name": o.scenario.name, "rps": o.rps, "p50_ms": o.p50_ms,
+                "scenarios": [{"name": o.scenario.name, "rps": o.rps, "cpu_ms": o.cpu_ms,
+                               "p50_ms": o.p50_ms,
                                "p99_ms": o.p99_ms, "ok": o.ok, "errors": o.errors,
                                "cpu_cores": o.cpu and o.cpu.__dict__}
                               for o in outcomes],
