@@ -132,6 +132,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("workshops.room", "GET"): TRAINER,
     ("workshops.room_json", "GET"): TRAINER,
     ("workshops.close", "POST"): TRAINER,
+    ("workshops.keep_open", "POST"): TRAINER,
     ("workshops.export_csv", "GET"): TRAINER,
     ("workshops.export_pdf", "GET"): TRAINER,
     ("workshops.draft", "GET"): TRAINER,

@@ -616,3 +616,53 @@ def test_a_trainers_workshops_are_in_their_account_activity_not_in_their_organis
     assert "Closed the workshop “Training for another NGO”" in activity
     log = member.get(f"/organisations/{current_organisation_id(member)}/audit")
     assert "Training for another NGO" not in log.get_data(as_text=True)
+
+
+def test_a_workshop_can_be_kept_open_longer_or_opened_again_and_phones_keep_their_place(
+        app, member):
+    workshop_id = create(member, hours_open="1")
+    code = code_of(app, workshop_id)
+    phone = join(app, code)
+    answer(phone, code, "policy", {FIRST: "yes"})
+    with app.app_context():
+        before = db.session.get(Workshop, workshop_id).closes_at
+    response = post(member, f"/workshops/{workshop_id}/keep-open", {"hours": "2"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Workshop, workshop_id).closes_at == before + timedelta(hours=2)
+    assert "open until" in member.get(f"/workshops/{workshop_id}").get_data(as_text=True)
+
+    # Closed (or run out), it opens again for hours from now; the phone finds its answers.
+    post(member, f"/workshops/{workshop_id}/close")
+    assert answer(phone, code, "policy", {FIRST: "no"}).status_code == 400
+    page = member.get(f"/workshops/{workshop_id}").get_data(as_text=True)
+    assert "Open again" in page
+    assert post(member, f"/workshops/{workshop_id}/keep-open", {"hours": "3"}).status_code == 302
+    with app.app_context():
+        reopened = db.session.get(Workshop, workshop_id)
+        assert reopened.closed_at is None
+        assert abs(reopened.closes_at - utcnow() - timedelta(hours=3)) < timedelta(minutes=1)
+    assert answer(phone, code, "policy", {FIRST: "no"}).status_code == 302
+    assert list(stored(app).values()) == [{FIRST: "no"}]
+    assert room_json(member, workshop_id)["joined"] == 1  # the same phone, not a new one
+    assert audit_actions(app) == ["workshop_created", "workshop_kept_open", "workshop_closed",
+                                  "workshop_kept_open"]
+
+
+def test_keeping_a_workshop_open_is_bounded_and_refused_once_purged(app, member):
+    workshop_id = create(member)
+    for hours in ("0", "73", "many"):
+        response = post(member, f"/workshops/{workshop_id}/keep-open", {"hours": hours})
+        assert response.status_code == 400
+    post(member, f"/workshops/{workshop_id}/keep-open", {"hours": "72"})
+    with app.app_context():
+        closes = db.session.get(Workshop, workshop_id).closes_at
+        assert closes - utcnow() <= timedelta(hours=72)  # never more than 72 hours ahead
+    post(member, f"/workshops/{workshop_id}/close")
+    with app.app_context(), transaction.write():
+        workshops.purge(utcnow() + timedelta(days=31), timedelta(days=30))
+    response = post(member, f"/workshops/{workshop_id}/keep-open", {"hours": "2"},
+                    follow_redirects=True)
+    assert "cannot be opened again" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Workshop, workshop_id).closed_at is not None

@@ -172,6 +172,29 @@ def close(trainer: User, workshop: Workshop, now: datetime | None = None) -> boo
     return bool(closed)
 
 
+def keep_open(trainer: User, workshop: Workshop, hours: int,
+              now: datetime | None = None) -> datetime | None:
+    """Keep a workshop open `hours` longer, or open a closed one again for `hours` from now.
+
+    A trainer who set the workshop up the day before, or whose session ran over, needs this.
+    Participants who joined before keep their place (their cookie outlives the closing).
+    Return the new closing time, or None when the workshop was purged: its participants are
+    gone, so opening it again would count the room twice. Never more than MAX_HOURS_OPEN
+    ahead of now.
+    """
+    now = now or utcnow()
+    if workshop.purged_at is not None:
+        return None
+    start = workshop.closes_at if workshop.is_open(now) else now
+    until = min(start + timedelta(hours=hours), now + timedelta(hours=MAX_HOURS_OPEN))
+    workshop.closes_at = until
+    workshop.closed_at = None
+    db.session.flush()
+    audit.record(trainer, "workshop_kept_open", object_type="workshop", object_id=workshop.id,
+                 title=workshop.title, hours=hours)
+    return until
+
+
 def record_export(trainer: User, workshop: Workshop, file_format: str, locale: str) -> None:
     audit.record(trainer, "workshop_exported", object_type="workshop", object_id=workshop.id,
                  title=workshop.title, format=file_format, language=locale)

@@ -314,6 +314,14 @@ class JoinForm(FlaskForm):
         DataRequired(_l("Type the code the trainer shows.")), Length(max=40)])
 
 
+class KeepOpenForm(FlaskForm):
+    hours = IntegerField(
+        _l("Hours"), default=1,
+        validators=[InputRequired(_l("Give a number of hours.")), NumberRange(
+            min=1, max=workshops.MAX_HOURS_OPEN,
+            message=_l("Between 1 and %(max)d hours.", max=workshops.MAX_HOURS_OPEN))])
+
+
 class ParticipantForm(FlaskForm):
     """A participant's language and, where the trainer split the room, group."""
 

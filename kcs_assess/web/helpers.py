@@ -353,6 +353,10 @@ def audit_text(event: Any) -> str:
                                               title=d.get("title", "")),
         "workshop_closed": lambda: t.gettext("Closed the workshop “%(title)s”",
                                              title=d.get("title", "")),
+        "workshop_kept_open": lambda: t.ngettext(
+            "Kept the workshop “%(title)s” open %(num)d hour longer",
+            "Kept the workshop “%(title)s” open %(num)d hours longer",
+            int(d.get("hours") or 0), title=d.get("title", "")),
         "workshop_exported": lambda: t.gettext(
             "Downloaded the results of the workshop “%(title)s” as %(format)s (%(language)s)",
             title=d.get("title", ""), format=EXPORT_NAMES.get(d.get("format"), "?"),

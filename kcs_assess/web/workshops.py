@@ -28,14 +28,14 @@ from wtforms.fields.choices import SelectChoice
 from ..domain import workshop as rooms
 from ..domain.scoring import visible_questions
 from ..domain.wizard import GO, InvalidSubmission, Next, parse_step, save_and_route
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, format_moment
 from ..models import Participant, Workshop, utcnow
 from ..reports import exports as build
 from ..reports.workshop import WorkshopReport, build_workshop_pdf
 from ..services import access, transaction, workshops
 from ..services.questionnaires import VersionConflict, catalogue
 from .errors import BadSubmission, QuestionnaireUnavailable
-from .forms import DraftForm, JoinForm, ParticipantForm, WorkshopForm, lines
+from .forms import DraftForm, JoinForm, KeepOpenForm, ParticipantForm, WorkshopForm, lines
 from .helpers import download, slug, translator
 from .questions import question_fieldsets
 
@@ -100,6 +100,7 @@ def show(workshop_id: int):
         "workshops/show.html", workshop=workshop, room=workshops.room(workshop),
         questionnaire=workshops.questionnaire_for(workshop), qr=qr, now=utcnow(),
         join_url=url_for("workshops.join", _external=True), poll_seconds=POLL_SECONDS,
+        max_hours=workshops.MAX_HOURS_OPEN, default_hours=workshops.DEFAULT_HOURS_OPEN,
     )
 
 
@@ -182,6 +183,25 @@ def close(workshop_id: int):
     if closed:
         flash(_("The workshop is closed: participants can no longer change their answers."),
               "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+@bp.route("/workshops/<id:workshop_id>/keep-open", methods=["POST"])
+@login_required
+def keep_open(workshop_id: int):
+    """More time for a room that runs over, or a workshop set up before its day."""
+    workshop = access.load_workshop(current_user, workshop_id)
+    form = KeepOpenForm()
+    if not form.validate_on_submit():
+        raise BadSubmission(_("Between 1 and %(max)d hours.", max=workshops.MAX_HOURS_OPEN))
+    with transaction.write():
+        until = workshops.keep_open(current_user, workshop, form.hours.data)
+    if until is None:
+        flash(_("This workshop's answers were deleted after it closed: it cannot be opened "
+                "again. Create a new workshop."), "error")
+    else:
+        flash(_("The workshop is open until %(time)s.",
+                time=format_moment(until, str(get_locale()))), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 
 
@@ -319,6 +339,13 @@ def _cookie(workshop: Workshop) -> str:
     return COOKIE.format(id=workshop.id)
 
 
+def _cookie_expiry(workshop: Workshop):
+    """Until the participant's answers are deleted: if the trainer keeps the workshop open
+    longer or opens it again, the phone still knows its place and is not counted twice. The
+    token opens nothing once the workshop is closed."""
+    return workshop.closes_at + timedelta(days=current_app.config["WORKSHOP_RETENTION_DAYS"])
+
+
 def _participant(workshop: Workshop) -> Participant | None:
     return workshops.participant_for(workshop, request.cookies.get(_cookie(workshop)))
 
@@ -368,7 +395,7 @@ def start(code: str):
         response = redirect(url_for("workshops.step", code=workshop.code,
                                     standard_id=_first_standard(workshop).id))
         response.set_cookie(
-            _cookie(workshop), token, expires=workshop.closes_at + timedelta(minutes=5),
+            _cookie(workshop), token, expires=_cookie_expiry(workshop),
             path=f"/w/{workshop.code}", httponly=True, samesite="Lax",
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
         return response
