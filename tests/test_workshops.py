@@ -14,6 +14,7 @@ from conftest import colleague, current_organisation_id, post, post_with_page_to
 from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kcs_assess.domain import workshop as rooms
 from kcs_assess.domain.wizard import StepInput
 from kcs_assess.extensions import db
 from kcs_assess.i18n import LANGUAGES
@@ -425,10 +426,10 @@ def test_each_group_has_the_minimum_and_never_reveals_a_smaller_one(app, member)
 
 def test_group_counts_withhold_the_smallest_group_that_would_give_away_the_rest():
     groups = {"A": {"q": {"yes": 5}}, "B": {"q": {"no": 6}}, "C": {"q": {"no": 2}}}
-    kept = workshops.group_counts({"q": {"yes": 5, "no": 8}}, groups, 5)
+    kept = rooms.group_counts({"q": {"yes": 5, "no": 8}}, groups, 5)
     assert kept == {"A": {}, "B": {"q": {"no": 6}}, "C": {}}
     groups["C"] = {"q": {"no": 5}}
-    kept = workshops.group_counts({"q": {"yes": 5, "no": 11}}, groups, 5)
+    kept = rooms.group_counts({"q": {"yes": 5, "no": 11}}, groups, 5)
     assert kept == groups
 
 

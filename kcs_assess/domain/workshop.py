@@ -24,6 +24,9 @@ room. The rules, which the room view, the JSON endpoint, the exports and the dra
 - **Most common answer** (`most_common`): the answer given most often; a tie goes to the less
   favourable answer (don't know, then no, partly, yes, not applicable), so that turning the
   room into a draft never hides a gap the room was split on.
+- **Groups** (`group_counts`): each group follows the minimum on its own, and a group is also
+  held back where showing it would let the room's counts, less the groups shown, give away
+  the answers of a group below the minimum.
 """
 
 from __future__ import annotations
@@ -134,6 +137,31 @@ def summarise(questionnaire: Questionnaire, counts: Counts, min_answers: int) ->
                                                  any(s.capped for s in assessed))
     return Summary(questionnaire, min_answers, tuple(standards), tuple(questions),
                    tuple(discuss), tuple(find_out), score, level)
+
+
+def group_counts(counts: Mapping[str, Mapping[str, int]],
+                 groups: Mapping[str, Mapping[str, Mapping[str, int]]],
+                 min_answers: int) -> dict[str, dict[str, dict[str, int]]]:
+    """Return the groups' counts that may be shown beside the room's, per question.
+
+    A group below the minimum shows nothing of a question; but the room's distribution less
+    those of the groups shown would still give away the answers of the groups withheld. So
+    where the groups withheld hold between 1 and min_answers - 1 answers, the smallest group
+    shown is withheld too (which brings the remainder to at least the minimum). A question
+    withheld for a group is left out of its counts, so summarise() withholds it as well.
+    """
+    kept: dict[str, dict[str, dict[str, int]]] = {group: {} for group in groups}
+    for question_id, by_answer in counts.items():
+        totals = {group: sum(found.get(question_id, {}).values())
+                  for group, found in groups.items()}
+        shown = sorted((g for g, n in totals.items() if n >= min_answers),
+                       key=lambda g: (totals[g], g))
+        remainder = sum(by_answer.values()) - sum(totals[g] for g in shown)
+        if shown and 0 < remainder < min_answers:
+            shown = shown[1:]
+        for group in shown:
+            kept[group][question_id] = dict(groups[group][question_id])
+    return kept
 
 
 def agreed_answers(summary: Summary) -> dict[str, str]:

@@ -360,33 +360,8 @@ def summary(workshop: Workshop, counted: Room, group: str | None = None) -> room
     questionnaire = questionnaire_for(workshop)
     if group is None:
         return rooms.summarise(questionnaire, counted.counts, workshop.min_answers)
-    protected = group_counts(counted.counts, counted.groups, workshop.min_answers)
+    protected = rooms.group_counts(counted.counts, counted.groups, workshop.min_answers)
     return rooms.summarise(questionnaire, protected.get(group, {}), workshop.min_answers)
-
-
-def group_counts(counts: Mapping[str, Mapping[str, int]],
-                 groups: Mapping[str, Mapping[str, Mapping[str, int]]],
-                 min_answers: int) -> dict[str, dict[str, dict[str, int]]]:
-    """Return the groups' counts that may be shown beside the room's, per question.
-
-    A group below the minimum shows nothing of a question; but the room's distribution less
-    those of the groups shown would still give away the answers of the groups withheld. So
-    where the groups withheld hold between 1 and min_answers - 1 answers, the smallest group
-    shown is withheld too (which brings the remainder to at least the minimum). A question
-    withheld for a group is left out of its counts, so summarise() withholds it as well.
-    """
-    kept: dict[str, dict[str, dict[str, int]]] = {group: {} for group in groups}
-    for question_id, by_answer in counts.items():
-        totals = {group: sum(found.get(question_id, {}).values())
-                  for group, found in groups.items()}
-        shown = sorted((g for g, n in totals.items() if n >= min_answers),
-                       key=lambda g: (totals[g], g))
-        remainder = sum(by_answer.values()) - sum(totals[g] for g in shown)
-        if shown and 0 < remainder < min_answers:
-            shown = shown[1:]
-        for group in shown:
-            kept[group][question_id] = dict(groups[group][question_id])
-    return kept
 
 
 # -- after the workshop ------------------------------------------------------------------
