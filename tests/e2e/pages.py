@@ -7,6 +7,7 @@ build_site, through the same helpers a test would use, and keep it on a new fiel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -22,6 +23,7 @@ ORGANISATION = "Kinderschutzorganisationsnetzwerk International"
 LONG_NOTE = ("Policy at https://example.org/safeguarding/policies/2026/"
              "child-safeguarding-policy-approved-by-the-board-final-version.pdf")
 ARABIC_NOTE = "راجعنا السياسة مع الإدارة في 2026."
+WORKSHOP = "Formation <b>Goma</b> & Bunia, Kinderschutzorganisationsnetzwerk"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class Site:
     organisation: int  # ORGANISATION's id; the member is its admin
     action: int  # an action of the submitted assessment's plan
     invitation: str  # the path of a pending invitation to ORGANISATION
+    workshop: int  # a workshop the member runs, split into groups, min_answers 3
+    code: str  # its join code
+    # The browser storage of one participant per language who answered its first step, so
+    # the room shows distributions; a participant's pages are in the language they chose.
+    participants: dict[str, dict[str, Any]]
 
 
 def send_empty(page: Page) -> None:
@@ -46,6 +53,7 @@ class PageType:
     name: str
     path: str  # e.g. "/assessments/{draft}": braces name fields of Site
     visitor: bool = False  # seen signed out; else as the member
+    participant: bool = False  # seen by the workshop's participant of the page's language
     status: int = 200
     then: Callable[[Page], None] | None = None  # what the user does before the checks
 
@@ -81,29 +89,52 @@ PAGE_TYPES = (
     PageType("portfolio", "/portfolio"),
     PageType("reopen", "/assessments/{submitted}/reopen"),
     PageType("delete", "/assessments/{draft}/delete"),
+    PageType("workshops", "/workshops"),
+    PageType("new workshop", "/workshops/new"),
+    PageType("new workshop, with errors", "/workshops/new", then=send_empty),
+    PageType("workshop projector", "/workshops/{workshop}"),
+    PageType("room view", "/workshops/{workshop}/room"),
+    PageType("room view, one group", "/workshops/{workshop}/room?group=Manager"),
+    PageType("draft from a workshop", "/workshops/{workshop}/draft"),
+    PageType("join a workshop", "/join", visitor=True),
+    PageType("join a workshop, unknown code", "/join/ZZZZZZ", visitor=True, status=404),
+    PageType("participant start", "/w/{code}/start", visitor=True),
+    PageType("participant step", "/w/{code}/steps/procedures", participant=True),
+    PageType("participant done", "/w/{code}/done", participant=True),
 )
 
 
 class Tabs:
-    """A browser tab for the member and one for a visitor, each reused from page to page."""
+    """A browser tab for the member, one for a visitor and one per workshop participant, each
+    reused from page to page."""
 
     def __init__(self, browser: Any, site: Site) -> None:
         self.site = site
         self.contexts = {visitor: browser.new_context(
             viewport=PHONE, **({} if visitor else {"storage_state": site.member}))
             for visitor in (True, False)}
+        self.contexts.update({language: browser.new_context(viewport=PHONE, storage_state=state)
+                              for language, state in site.participants.items()})
         self.pages = {}
-        for visitor, context in self.contexts.items():
+        for who, context in self.contexts.items():
             context.set_default_timeout(TIMEOUT_MS)
-            self.pages[visitor] = context.new_page()
+            self.pages[who] = context.new_page()
 
     def open(self, page_type: PageType, language: str, viewport: dict | None = None) -> Page:
         """Show a page type in a language, as its user sees it."""
-        page = self.pages[page_type.visitor]
+        page = self.pages[language if page_type.participant else page_type.visitor]
         page.set_viewport_size(viewport or PHONE)
-        response = page.goto(self.site.base + page_type.path.format(**asdict(self.site)))
-        if page.locator("html").get_attribute("lang") != language:
-            response = choose_language(page, language)  # and back to the same page
+        url = self.site.base + page_type.path.format(**asdict(self.site))
+        response = page.goto(url)
+        if page_type.participant:  # in the language the participant chose on joining
+            expect(page.locator("html")).to_have_attribute("lang", language)
+        elif page.locator("html").get_attribute("lang") != language:
+            if page.locator("#lang").count():
+                response = choose_language(page, language)  # and back to the same page
+            else:  # a participant's page has no switcher: the visitor's choice holds there
+                page.goto(self.site.base + "/sign-in")
+                choose_language(page, language)
+                response = page.goto(url)
         if page_type.then:
             page_type.then(page)
         else:
@@ -170,5 +201,45 @@ def build_site(base: str, page: Page) -> Site:
     page.get_by_label("Email address", exact=True).fill("invited.colleague@example.org")
     page.get_by_role("button", name="Create the invitation").click()
     invitation = page.locator("#invitation-link").input_value()
+    workshop, code = make_workshop(page, base)
     return Site(base, page.context.storage_state(), draft, submitted, organisation,
-                int(action.rsplit("/", 1)[1]), invitation.removeprefix(base))
+                int(action.rsplit("/", 1)[1]), invitation.removeprefix(base), workshop, code,
+                {language: join_workshop(page.context.browser, base, code, language)
+                 for language in LANGUAGES})
+
+
+def make_workshop(page: Page, base: str) -> tuple[int, str]:
+    """Run a workshop on the quick check split into two groups; return its id and code."""
+    page.goto(f"{base}/workshops/new")
+    page.get_by_label("Title of the workshop").fill(WORKSHOP)
+    page.get_by_label("Answers needed before anything about a question is shown").fill("3")
+    page.get_by_label("A question that splits the room into groups (optional)").fill(
+        "Your role")
+    page.locator("#group_options").fill("Manager\nStaff")
+    page.get_by_role("button", name="Create the workshop").click()
+    expect(page.locator("#join-code")).to_be_visible()
+    return (int(page.url.rsplit("/", 1)[1]),
+            page.locator("#join-code span[aria-hidden]").inner_text())
+
+
+def join_workshop(browser: Any, base: str, code: str, language: str) -> dict[str, Any]:
+    """Join as a participant in a language and answer the first step (each language its own
+    answer, so the room is divided); return the phone's browser storage."""
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{base}/w/{code}/start")
+        phone.locator(f'input[name="language"][value="{language}"]').check()
+        phone.locator('input[name="group"]').first.check()
+        with phone.expect_navigation():
+            phone.locator("main form button.primary").click()
+        answer = {"en": "yes", "fr": "no", "ar": "partly"}.get(language, "unknown")
+        for group in phone.locator("fieldset.q:visible").all():
+            group.locator(f'input[value="{answer}"]').check()
+        with phone.expect_navigation():
+            phone.locator('button[name="go"][value="next"]').click()
+        expect(phone).to_have_url(re.compile(rf"/w/{code}/steps/people"))
+        return context.storage_state()
+    finally:
+        context.close()
