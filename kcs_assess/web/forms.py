@@ -303,7 +303,7 @@ class WorkshopForm(FlaskForm):
             raise ValidationError(_l("Give at most %(num)d groups.",
                                      num=workshops.MAX_GROUP_OPTIONS))
         if any(len(option) > workshops.GROUP_OPTION_MAX_LENGTH for option in options):
-            raise ValidationError(_l("Keep each group under %(num)d characters.",
+            raise ValidationError(_l("Keep each group to %(num)d characters at most.",
                                      num=workshops.GROUP_OPTION_MAX_LENGTH))
         if len(set(options)) != len(options):
             raise ValidationError(_l("Give each group only once."))
