@@ -138,3 +138,17 @@ def test_a_crlf_in_next_never_reaches_a_header(client):
                         query_string={"next": "/\r\nX-Injected: 1"})
         assert response.status_code in (302, 422)
         assert "X-Injected" not in response.headers
+
+
+def test_a_step_posted_with_a_button_the_page_lacks_is_refused_and_saves_nothing(app, member):
+    assessment = start_assessment(member)
+    response = post(member, f"/assessments/{assessment}/steps/policy",
+                    {"answer-PL1.1": "yes", "go": "submit"})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    from sqlalchemy import func, select
+
+    from kcs_assess.models import Answer
+
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 0

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain.progress import progress
 from ..domain.scoring import score, visible_questions
-from ..domain.wizard import InvalidSubmission, parse_step
+from ..domain.wizard import GO, InvalidSubmission, Next, parse_step, save_and_route
 from ..extensions import db
 from ..models import Assessment, User
 from ..services import access, assessments, transaction
@@ -122,22 +122,22 @@ def step(assessment_id: int, standard_id: str):
     conflicts = ()
     if request.method == "POST":
         go = request.form.get("go", "next")
+        if go not in GO:  # a button the page does not have: a tampered form
+            abort(400)
         try:
             step_input = parse_step(questionnaire, standard, request.form.items(multi=True))
         except InvalidSubmission as exc:
             raise BadSubmission.from_invalid(exc) from exc
-        # Only "Save and continue" needs to know which follow-up questions the save revealed.
-        before = assessments.recorded(assessment).answers if go == "next" else None
         try:
             with transaction.write():
-                saved = assessments.save_step(current_user, assessment, step_input,
-                                              [q.id for q in standard.questions])
+                routed = save_and_route(assessments.AssessmentSheet(current_user, assessment),
+                                        questionnaire, standard, step_input, go)
         except assessments.AssessmentLocked:
             raise BadSubmission(
                 _("This assessment was submitted and can no longer be changed.")) from None
-        if not saved.conflicts:
-            return _after_save(assessment, questionnaire, standard, index, go, before)
-        conflicts = saved.conflicts
+        if not routed.conflicts:
+            return _after_save(assessment, routed.next)
+        conflicts = routed.conflicts
     recorded = assessments.recorded(assessment)
     shown = {q.id for q in visible_questions(questionnaire, recorded.answers)}
     # The follow-up questions the last save brought up (see _after_save), to point them out.
@@ -165,33 +165,20 @@ def _names(user_ids: dict[str, int | None]) -> dict[str, str]:
             if user_id is not None}
 
 
-def _after_save(assessment: Assessment, questionnaire, standard, index: int, go: str,
-                before: dict | None):
-    if go == "later":
+def _after_save(assessment: Assessment, where: Next):
+    """Go where the wizard leads once a step is saved (domain.wizard.next_place)."""
+    if where.place == "later":
         flash(_("Your answers are saved. Come back at any time to carry on."), "success")
         return redirect(url_for("assess.overview", assessment_id=assessment.id))
-    if go == "back":
-        if index == 0:
-            return redirect(url_for("assess.overview", assessment_id=assessment.id))
-        previous = questionnaire.standards[index - 1]
-        return redirect(url_for("assess.step", assessment_id=assessment.id,
-                                standard_id=previous.id))
-    # Answers on this step may have brought up follow-up questions on the same step:
-    # without JavaScript, show the step again rather than leave them behind unseen, scrolled
-    # to a message that stands just above the first of them, which are marked as new.
-    after = assessments.recorded(assessment).answers
-    was_shown = {q.id for q in visible_questions(questionnaire, before or {})}
-    appeared = [q for q in visible_questions(questionnaire, after)
-                if q.standard_id == standard.id and q.id not in was_shown and q.id not in after]
-    if appeared:
-        return redirect(url_for("assess.step", assessment_id=assessment.id,
-                                standard_id=standard.id, new=[q.id for q in appeared],
-                                _anchor="follow-ups"))
-    if index + 1 < len(questionnaire.standards):
-        following = questionnaire.standards[index + 1]
-        return redirect(url_for("assess.step", assessment_id=assessment.id,
-                                standard_id=following.id))
-    return redirect(url_for("assess.check", assessment_id=assessment.id))
+    if where.place == "start":
+        return redirect(url_for("assess.overview", assessment_id=assessment.id))
+    if where.place == "end":
+        return redirect(url_for("assess.check", assessment_id=assessment.id))
+    # Follow-up questions brought up on the same step: without JavaScript, the step again,
+    # scrolled to a message that stands just above the first of them, marked as new.
+    return redirect(url_for("assess.step", assessment_id=assessment.id,
+                            standard_id=where.standard_id, new=list(where.follow_ups),
+                            _anchor="follow-ups" if where.follow_ups else None))
 
 
 @bp.route("/assessments/<id:assessment_id>/check", methods=["GET", "POST"])
