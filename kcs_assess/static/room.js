@@ -74,16 +74,21 @@ document.addEventListener("DOMContentLoaded", function () {
     list("find-out", data.find_out);
   }
 
+  // On a patchy connection the trainer must know the figures stopped moving.
+  var lost = document.getElementById("room-lost");
+  function connected(yes) { if (lost) lost.hidden = yes; }
+
   function poll() {
     if (document.hidden) return;
     // The browser revalidates with the ETag: an unchanged room is a 304 and the same body.
     fetch(source, {credentials: "same-origin"}).then(function (response) {
+      connected(response.ok);
       if (!response.ok) return null;
       var tag = response.headers.get("ETag");
       if (tag && tag === last) return null;
       last = tag;
       return response.json();
-    }).then(function (data) { if (data) update(data); }).catch(function () {});
+    }).then(function (data) { if (data) update(data); }).catch(function () { connected(false); });
   }
   setInterval(poll, every);
 });

@@ -139,3 +139,20 @@ def test_a_trainer_sees_the_room_fill_up_as_three_phones_answer(
     followed = trainer.locator("#rq-QPR3\\.2")
     expect(followed.locator('[data-count="yes"]')).to_have_text("3")
     assert trainer.evaluate("window.__samePage") is True
+
+
+def test_the_room_view_says_when_its_figures_stop_updating(
+        live_server: str, new_context: Any) -> None:
+    """On a patchy connection the projected figures must not look current when they are not."""
+    base = live_server
+    trainer = new_context(viewport=DESKTOP).new_page()
+    register(trainer, base, "trainer@example.org", "Safe Futures")
+    workshop, _code = create_workshop(trainer, base)
+    trainer.goto(f"{base}/workshops/{workshop}/room")
+    lost = trainer.locator("#room-lost")
+    expect(lost).to_be_hidden()
+    trainer.route("**/room.json*", lambda route: route.abort("internetdisconnected"))
+    expect(lost).to_be_visible(timeout=POLL_MS)
+    expect(lost).to_contain_text("figures may be out of date")
+    trainer.unroute("**/room.json*")
+    expect(lost).to_be_hidden(timeout=POLL_MS)
