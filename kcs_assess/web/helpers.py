@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import Response, g, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
@@ -208,15 +208,37 @@ def month_text(months: int) -> str:
 
 
 def text_direction() -> str:
-    return direction(str(get_locale()))
+    return direction(translator().locale)
+
+
+def locale_code() -> str:
+    """Return this request's language code ("en", "ar"...), as its translator has it."""
+    return translator().locale
 
 
 def template_globals(static_version: str) -> dict[str, Any]:
+    # Addresses that take no parameter (the header's links, the static files) are the same on
+    # every request: built once per app and script root, not by url_for on every page.
+    fixed: dict[tuple[str, str, str], str] = {}
+
+    def page_url(endpoint: str) -> str:
+        key = (endpoint, "", request.script_root)
+        found = fixed.get(key)
+        if found is None:
+            found = fixed[key] = url_for(endpoint)
+        return found
+
     def static_url(filename: str) -> str:
-        return url_for("static", filename=filename, v=static_version)
+        key = ("static", filename, request.script_root)
+        found = fixed.get(key)
+        if found is None:
+            found = fixed[key] = url_for("static", filename=filename, v=static_version)
+        return found
 
     return {
         "static_url": static_url,
+        "page_url": page_url,
+        "locale_code": locale_code,
         "get_locale": get_locale,
         "text_direction": text_direction,
         "ANSWER_LABELS": ANSWER_LABELS,

@@ -90,6 +90,10 @@ def init_app(app: Flask) -> None:
             else:
                 view = limiter.limit(_configured(rule.setting), **options)(view)
         app.view_functions[endpoint] = view
+    # There are no default limits: a request to a route without a rule is exempt, which spares
+    # every other page the limiter's look-up of its limits.
+    limited = frozenset(RULES)
+    limiter.request_filter(lambda: request.endpoint not in limited)
     app.extensions["kcs_limiter"] = limiter
 
 
