@@ -14,6 +14,7 @@ exist. Its participants have no account and never load it this way; they hold a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,11 +80,16 @@ def places(user: User) -> dict[int, Place]:
     """Return the user's organisations by id, read once per request (one query)."""
     cache = db.session.info.setdefault("kcs_places", {})
     if user.id not in cache:
-        rows = db.session.execute(_memberships(), {"user_id": user.id}).scalars()
-        found = {m.organisation_id: Place(m.organisation, m.role) for m in rows}
-        cache[user.id] = dict(sorted(found.items(),
-                                     key=lambda item: item[1].organisation.name.casefold()))
+        knew_places(user.id, db.session.execute(_memberships(), {"user_id": user.id}).scalars())
     return cache[user.id]
+
+
+def knew_places(user_id: int, memberships: Iterable[Membership]) -> None:
+    """Note what places would answer for this request, from memberships read by another
+    query (the session's, which every signed-in page runs: sessions.resume)."""
+    found = {m.organisation_id: Place(m.organisation, m.role) for m in memberships}
+    db.session.info.setdefault("kcs_places", {})[user_id] = dict(
+        sorted(found.items(), key=lambda item: item[1].organisation.name.casefold()))
 
 
 def forget_places() -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, delete, exists, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Grant, User, UserSession, utcnow
+from ..models import Grant, Membership, User, UserSession, utcnow
 from . import access
 from .tokens import new_token, token_hash
 
@@ -51,20 +51,24 @@ def resume(token: str | None, now: datetime) -> UserSession | None:
     if not token:
         return None
     row = db.session.execute(_by_token(), {"token_hash": token_hash(token), "now": now}
-                             ).one_or_none()
+                             ).unique().one_or_none()
     if row is None or row[0].last_used_at < now - idle_limit():
         return None
     found, advises = row
     access.knew_grants(found.user_id, advises)
+    access.knew_places(found.user_id, found.user.memberships)
     return found
 
 
 @cache
 def _by_token():
-    """Every request runs this: built once (building it cost more than running it)."""
+    """Every request runs this: built once (building it cost more than running it). It also
+    reads the user's memberships, which every signed-in page needs (access.places)."""
     advises = exists().where(Grant.adviser_id == UserSession.user_id,
                              and_(Grant.revoked_at.is_(None), Grant.expires_at > bindparam("now")))
-    return (select(UserSession, advises.label("advises")).options(joinedload(UserSession.user))
+    return (select(UserSession, advises.label("advises"))
+            .options(joinedload(UserSession.user).joinedload(User.memberships)
+                     .joinedload(Membership.organisation))
             .where(UserSession.token_hash == bindparam("token_hash")))
 
 
