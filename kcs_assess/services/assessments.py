@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import select, update
 
 from ..domain.questionnaire import Questionnaire, Standard
 from ..domain.scoring import Result, score
@@ -48,7 +48,6 @@ class Recorded:
     answers: dict[str, str]
     notes: dict[str, str]
     stored: dict[str, Stored]
-    updated: dict[str, datetime]
     updated_by: dict[str, int | None]
     carried: frozenset[str] = frozenset()  # carried over from the round before, not yet saved
 
@@ -98,21 +97,31 @@ def recorded_many(assessment_ids: Iterable[int]) -> dict[int, Recorded]:
     ids = list(dict.fromkeys(assessment_ids))
     rows_by: dict[int, list] = {assessment_id: [] for assessment_id in ids}
     if ids:
-        for row in db.session.execute(
-            select(Answer.assessment_id, Answer.question_id, Answer.value, Answer.note,
-                   Answer.revision, Answer.updated_at, Answer.updated_by_id,
-                   Answer.carried_over)
-            .where(Answer.assessment_id.in_(ids))
-        ):
-            rows_by[row.assessment_id].append(row)
-    return {assessment_id: Recorded(
-        answers={r.question_id: r.value for r in rows if r.value is not None},
-        notes={r.question_id: r.note for r in rows if r.note},
-        stored={r.question_id: Stored(r.value, r.note, r.revision) for r in rows},
-        updated={r.question_id: r.updated_at for r in rows},
-        updated_by={r.question_id: r.updated_by_id for r in rows},
-        carried=frozenset(r.question_id for r in rows if r.carried_over),
-    ) for assessment_id, rows in rows_by.items()}
+        for row in db.session.execute(_answers_of(), {"ids": ids}):
+            rows_by[row[0]].append(row)
+    found = {}
+    for assessment_id, rows in rows_by.items():
+        answers, notes, stored, updated_by, carried = {}, {}, {}, {}, set()
+        for _, question_id, value, note, revision, by, carried_over in rows:
+            if value is not None:
+                answers[question_id] = value
+            if note:
+                notes[question_id] = note
+            stored[question_id] = Stored(value, note, revision)
+            updated_by[question_id] = by
+            if carried_over:
+                carried.add(question_id)
+        found[assessment_id] = Recorded(answers, notes, stored, updated_by, frozenset(carried))
+    return found
+
+
+@cache
+def _answers_of():
+    """Every step page runs this: built once, of the table's columns (no ORM entity)."""
+    column = Answer.__table__.c
+    return (select(column.assessment_id, column.question_id, column.value, column.note,
+                   column.revision, column.updated_by_id, column.carried_over)
+            .where(column.assessment_id.in_(bindparam("ids", expanding=True))))
 
 
 class AssessmentSheet:
