@@ -161,8 +161,9 @@ def test_what_users_type_is_isolated_from_the_text_around_it(client):
     assert label in check
     assert '<span class="note-text" dir="auto">Approved in March.</span>' in check
     assert label in page_of(client, f"/assessments/{assessment}/results")
-    assert re.search(r'<input autocomplete="off" dir="auto" id="label"',
-                     page_of(client, "/assessments/new"))
+    # The hint under the field is read with it.
+    assert re.search(r'<input aria-describedby="label-hint" autocomplete="off" dir="auto" '
+                     r'id="label"', page_of(client, "/assessments/new"))
 
 
 def arabic(client) -> None:
