@@ -150,9 +150,10 @@ def register_security_headers(app: Flask) -> None:
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             else:
                 response.headers["Cache-Control"] = "no-cache"
-        elif current_user.is_authenticated:
-            # Answers describe an organisation's weaknesses: keep them out of shared caches
-            # (a view may say otherwise: a workshop room's JSON is revalidated by its ETag).
+        else:
+            # Answers describe an organisation's weaknesses, and a signed-out page holds a
+            # form's token or a participant's answers: keep every page out of caches (a view
+            # may say otherwise: a workshop room's JSON is revalidated by its ETag).
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

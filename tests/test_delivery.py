@@ -30,3 +30,8 @@ def test_static_files_are_cached_for_a_year_under_their_digest(client):
     stale = client.get("/static/app.css?v=an-old-digest")
     assert stale.headers["Cache-Control"] == "no-cache"
     stale.close()
+
+
+def test_signed_out_pages_are_kept_out_of_caches_too(client):
+    for path in ("/", "/sign-in", "/register", "/join"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path

@@ -45,13 +45,6 @@ COOKIE = "kcs_workshop_{id}"
 POLL_SECONDS = 4  # how often the room's page asks whether anything changed
 
 
-@bp.after_request
-def no_store(response: Response) -> Response:
-    """Participants' pages show their answers, and join pages a form: never keep them."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 # -- the trainer's pages -----------------------------------------------------------------
 
 
