@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-02 10:00:00
+Create Date: 2026-12-01 20:30:00
 
 """
 import sqlalchemy as sa
