@@ -428,7 +428,7 @@ class Workshop(db.Model):
     group_question: Mapped[str | None] = mapped_column(String(200))
     group_options: Mapped[list[str] | None] = mapped_column(JSON)
     min_answers: Mapped[int] = mapped_column(Integer, default=5)
-    locale: Mapped[str] = mapped_column(String(10))  # the trainer's, for the PDF by default
+    locale: Mapped[str] = mapped_column(String(10))  # the trainer's: the downloads' default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -513,10 +513,13 @@ def test_the_exports_escape_what_a_spreadsheet_would_run_and_are_in_the_log(app,
     french = member.get(f"/workshops/{workshop_id}/export.csv?lang=fr")
     assert french.status_code == 200 and "Oui" in french.get_data(as_text=True)
     assert member.get(f"/workshops/{workshop_id}/export.csv?lang=xx").status_code == 404
+    with app.app_context(), transaction.write():  # created by a trainer working in Spanish
+        db.session.get(Workshop, workshop_id).locale = "es"
+    spanish = member.get(f"/workshops/{workshop_id}/export.csv")
+    assert spanish.status_code == 200 and "Sí" in spanish.get_data(as_text=True)
     pdf = member.get(f"/workshops/{workshop_id}/export.pdf?lang=ar")
     assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
-    assert audit_actions(app) == ["workshop_created", "workshop_exported",
-                                  "workshop_exported", "workshop_exported"]
+    assert audit_actions(app) == ["workshop_created"] + ["workshop_exported"] * 4
 
 
 def test_the_room_becomes_a_draft_with_the_answers_the_trainer_agrees(app, member):

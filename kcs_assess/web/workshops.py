@@ -199,7 +199,8 @@ def keep_open(workshop_id: int):
 
 
 def _export_locale(workshop: Workshop) -> str:
-    locale = request.args.get("lang") or str(get_locale())
+    """The language asked for (?lang=), else the one the trainer used to create the workshop."""
+    locale = request.args.get("lang") or workshop.locale
     if locale not in LANGUAGES:
         abort(404)
     return locale
