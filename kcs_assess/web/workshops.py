@@ -105,17 +105,22 @@ def _group(workshop: Workshop) -> str | None:
     return group
 
 
-@bp.route("/workshops/<id:workshop_id>/room")
-@login_required
-def room(workshop_id: int):
+def _room_of(workshop_id: int) -> tuple[Workshop, str | None, workshops.Room, rooms.Summary]:
+    """The trainer's workshop, the group asked for (?group=), its counts and what may be shown:
+    the same for the room view and its JSON."""
     workshop = access.load_workshop(current_user, workshop_id)
     group = _group(workshop)
     counted = workshops.room(workshop)
-    summary = workshops.summary(workshop, counted, group)
+    return workshop, group, counted, workshops.summary(workshop, counted, group)
+
+
+@bp.route("/workshops/<id:workshop_id>/room")
+@login_required
+def room(workshop_id: int):
+    workshop, group, counted, summary = _room_of(workshop_id)
     return render_template(
         "workshops/room.html", workshop=workshop, room=counted, summary=summary, group=group,
         questionnaire=summary.questionnaire, now=utcnow(), poll_seconds=POLL_SECONDS,
-        discuss_ids={q.question.id for q in summary.discuss},
     )
 
 
@@ -123,10 +128,7 @@ def room(workshop_id: int):
 @login_required
 def room_json(workshop_id: int):
     """The room's figures for the page's polling: unchanged, they cost a 304 and no body."""
-    workshop = access.load_workshop(current_user, workshop_id)
-    group = _group(workshop)
-    counted = workshops.room(workshop)
-    summary = workshops.summary(workshop, counted, group)
+    workshop, group, counted, summary = _room_of(workshop_id)
     body = json.dumps(_room_data(workshop, counted, summary, group), sort_keys=True,
                       separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     response = Response(body, mimetype="application/json")
