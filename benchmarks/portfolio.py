@@ -30,9 +30,7 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -50,6 +48,7 @@ from wizard_load import (  # noqa: E402  (the shared load machinery)
     WrkGenerator,
     app_config,
     page_csrf_token,
+    run_bounded,
     server_env,
     tail,
     wait_until_answering,
@@ -209,15 +208,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="kcs-portfolio-"))
-    servers = Servers()
 
-    def on_signal(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    def body(scratch: Path, servers: Servers) -> int:
         database_url = f"sqlite:///{scratch / 'kcs.sqlite3'}"
         secret = secrets.token_hex(32)
         began = time.monotonic()
@@ -282,15 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"portfolio: orgs={args.organisations} p99_ms={portfolio.p99_ms:.0f} "
               f"queries={queries_big}")
         return 0
-    except Broken as exc:
-        print(f"\nbroken: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    finally:
-        servers.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+
+    return run_bounded("kcs-portfolio-", body)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -792,11 +793,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    began = time.monotonic()
-    sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="kcs-bench-"))
+def run_bounded(prefix: str, body: Callable[[Path, Servers], int]) -> int:
+    """Run a benchmark's body with a scratch folder and the servers it starts, both cleaned up
+    however it ends; return what it returns, 2 when something broke, 130 when interrupted.
+    (Shared by the load benchmarks: portfolio.py and workshop_load.py use it too.)"""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     servers = Servers()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -806,6 +807,24 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C must clean up even when started from a shell that ignores SIGINT in the background.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        return body(scratch, servers)
+    except Broken as exc:
+        print(f"\nbroken: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    finally:
+        servers.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.monotonic()
+    sys.path.insert(0, str(ROOT))
+
+    def body(scratch: Path, servers: Servers) -> int:
         database_url = f"sqlite:///{scratch / 'kcs.sqlite3'}"
         secret = secrets.token_hex(32)
         print(f"seeding a fresh database in {scratch} ...", flush=True)
@@ -887,15 +906,8 @@ def main(argv: list[str] | None = None) -> int:
                            "total": w.total, "external": w.external} for w in weights],
             }, indent=2) + "\n")
         return 0
-    except Broken as exc:
-        print(f"\nbroken: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    finally:
-        servers.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+
+    return run_bounded("kcs-bench-", body)
 
 
 if __name__ == "__main__":

@@ -47,10 +47,7 @@ import os
 import platform
 import random
 import secrets
-import shutil
-import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -76,6 +73,7 @@ from wizard_load import (  # noqa: E402
     app_config,
     gunicorn_version,
     percentile,
+    run_bounded,
     server_env,
     tail,
     wait_until_answering,
@@ -785,18 +783,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
     sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="kcs-workshop-"))
-    servers = Servers()
 
-    def on_signal(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    print(f"kcs-assess workshop load; {os.cpu_count()} CPU(s), {platform.platform()}, "
-          f"Python {platform.python_version()}, gunicorn {gunicorn_version()}")
-    runs: list[Run] = []
-    try:
+    def body(scratch: Path, servers: Servers) -> int:
+        print(f"kcs-assess workshop load; {os.cpu_count()} CPU(s), {platform.platform()}, "
+              f"Python {platform.python_version()}, gunicorn {gunicorn_version()}")
+        runs: list[Run] = []
         for name in args.databases:
             if name == "sqlite":
                 database = sqlite_database(scratch)
@@ -822,15 +813,8 @@ def main(argv: list[str] | None = None) -> int:
               f"p99_ms={max(run.p99_ms for run in runs):.0f} "
               f"room_p99_ms={max(run.room_p99_ms for run in runs):.0f}")
         return 0
-    except Broken as exc:
-        print(f"\nbroken: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    finally:
-        servers.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+
+    return run_bounded("kcs-workshop-", body)
 
 
 if __name__ == "__main__":
