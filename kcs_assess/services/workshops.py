@@ -364,6 +364,16 @@ def summary(workshop: Workshop, counted: Room, group: str | None = None) -> room
     return rooms.summarise(questionnaire, protected.get(group, {}), workshop.min_answers)
 
 
+def group_summaries(workshop: Workshop, counted: Room) -> list[tuple[str, rooms.Summary]]:
+    """Sum up each of the workshop's groups, in the order the trainer gave them (the
+    subtraction rule worked out once for all of them)."""
+    questionnaire = questionnaire_for(workshop)
+    protected = rooms.group_counts(counted.counts, counted.groups, workshop.min_answers)
+    return [(option, rooms.summarise(questionnaire, protected.get(option, {}),
+                                     workshop.min_answers))
+            for option in workshop.group_options or []]
+
+
 # -- after the workshop ------------------------------------------------------------------
 
 

@@ -208,12 +208,6 @@ def _export_locale(workshop: Workshop) -> str:
     return locale
 
 
-def _group_summaries(workshop: Workshop,
-                     counted: workshops.Room) -> list[tuple[str, rooms.Summary]]:
-    return [(option, workshops.summary(workshop, counted, option))
-            for option in workshop.group_options or []]
-
-
 @bp.route("/workshops/<id:workshop_id>/export.csv")
 @login_required
 def export_csv(workshop_id: int):
@@ -222,7 +216,7 @@ def export_csv(workshop_id: int):
     locale = _export_locale(workshop)
     counted = workshops.room(workshop)
     data = build.workshop_csv(workshops.summary(workshop, counted),
-                              _group_summaries(workshop, counted), locale)
+                              workshops.group_summaries(workshop, counted), locale)
     with transaction.write():
         workshops.record_export(current_user, workshop, "csv", locale)
     return download(data, "text/csv; charset=utf-8", f"{slug(workshop.title)}-{locale}.csv")
@@ -242,7 +236,7 @@ def export_pdf(workshop_id: int):
         held_on=workshop.created_at.date(),
         closed_on=None if workshop.is_open(now) else workshop.ended_at().date(),
         generated_on=now.date(), group_question=workshop.group_question or "",
-        groups=tuple(_group_summaries(workshop, counted)),
+        groups=tuple(workshops.group_summaries(workshop, counted)),
     )
     data = build_workshop_pdf(report, locale)
     with transaction.write():
